@@ -88,8 +88,6 @@ static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
 static_assert(std::atomic_ref<std::uint64_t>::required_alignment <= alignof(RecordHeader));
 
 // Bytes of shared memory one ring of the given capacity occupies (control block + data area).
-constexpr std::uint64_t ring_bytes(std::uint64_t capacity_bytes) {
-  return sizeof(RingControl) + capacity_bytes;
-}
+constexpr std::uint64_t ring_bytes(std::uint64_t capacity_bytes) { return sizeof(RingControl) + capacity_bytes; }
 
 }  // namespace pipescale::ipc

@@ -55,7 +55,7 @@ Result<RingControl*> attach_ring(void* memory, std::uint64_t available_bytes) {
                  std::to_string(kRecordHeaderBytes)};
   }
   if (!is_power_of_two(config.capacity_bytes) || ring_bytes(config.capacity_bytes) > available_bytes ||
-      config.max_payload_bytes > config.capacity_bytes / 2) {
+      config.max_payload_bytes > config.capacity_bytes / 2 - kRecordHeaderBytes) {
     return Error{"ring capacity " + std::to_string(config.capacity_bytes) + " does not fit its region of " +
                  std::to_string(available_bytes) + " bytes"};
   }

@@ -5,6 +5,7 @@
 // every header field once, bounds-checks it, and on the first bad record marks the ring broken
 // and stops reading it.
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -62,9 +63,14 @@ class RingWriter {
         data_(reinterpret_cast<std::byte*>(ring + 1)),
         capacity_(ring->config.capacity_bytes),
         max_payload_(ring->config.max_payload_bytes),
-        // relaxed: only this producer writes tail; reattaching resumes where the last commit ended
-        tail_(ring->producer.tail.load(std::memory_order_relaxed)),
-        head_cache_(ring->head.position.load(std::memory_order_acquire)) {}
+        head_cache_(ring->head.position.load(std::memory_order_acquire)),
+        committed_(ring->producer.records_committed.load(std::memory_order_relaxed)) {
+    // relaxed: only a producer writes tail. A writer that replaces a dead one resumes where the
+    // last commit ended, or at the head if the consumer already stepped past a padding record
+    // that the dead writer published but never counted.
+    const std::uint64_t saved_tail = ring->producer.tail.load(std::memory_order_relaxed);
+    tail_ = saved_tail > head_cache_ ? saved_tail : head_cache_;
+  }
 
   // Reserves room for a record with payload_bytes of payload and points `payload` at it. Until
   // commit() nothing is visible to the consumer; abort() gives the room back.
@@ -77,11 +83,17 @@ class RingWriter {
     const std::uint64_t offset = tail_ & (capacity_ - 1);
     const std::uint64_t to_end = capacity_ - offset;
     const std::uint64_t skip = to_end < needed ? to_end : 0;  // wrap: pad out the end first
-    if (tail_ + skip + needed - head_cache_ > capacity_) {
+    // kRecordHeaderBytes of slack: commit() clears the marker word of the next header, which may
+    // lie after an implicitly skipped tail gap of up to 24 bytes (see clear_next_marker).
+    if (tail_ + skip + needed + kRecordHeaderBytes - head_cache_ > capacity_) {
       // acquire pairs with the release store of head in RingReader::poll: the consumer is done
       // reading everything before the head we see, so we may overwrite it.
       head_cache_ = ring_->head.position.load(std::memory_order_acquire);
-      if (tail_ + skip + needed - head_cache_ > capacity_) {
+      if (tail_ + skip + needed + kRecordHeaderBytes - head_cache_ > capacity_) {
+        // A broken ring is never drained again: say so rather than let the caller retry kFull
+        // forever. Checked only here, off the hot path: the flag shares its 128-byte block with
+        // counters the consumer writes on every poll.
+        if (broken()) return RingStatus::kBroken;
         ring_->producer.full_events.fetch_add(1, std::memory_order_relaxed);
         return RingStatus::kFull;
       }
@@ -89,6 +101,7 @@ class RingWriter {
     if (skip != 0) write_padding(offset, to_end);
     claimed_position_ = tail_;
     claimed_bytes_ = payload_bytes;
+    claim_open_ = true;
     payload = std::span<std::byte>(data_ + (tail_ & (capacity_ - 1)) + kRecordHeaderBytes, payload_bytes);
     return RingStatus::kOk;
   }
@@ -96,6 +109,8 @@ class RingWriter {
   // Publishes the claimed record; `payload_bytes` may shrink the claim (for messages whose final
   // size is known only after building them).
   void commit(const RecordMeta& meta, std::uint32_t payload_bytes) {
+    assert(claim_open_ && "commit() without a successful try_claim()");
+    claim_open_ = false;
     std::byte* at = data_ + (claimed_position_ & (capacity_ - 1));
     auto* header = reinterpret_cast<RecordHeader*>(at);
     header->correlation_id = meta.correlation_id;
@@ -106,10 +121,11 @@ class RingWriter {
     header->status = meta.status;
     header->reserved = 0;
     header->epoch = meta.epoch;
-    // release pairs with the acquire load of the commit word in RingReader::poll: the payload and
-    // the header fields above become visible together with the marker.
-    std::atomic_ref<std::uint64_t>(header->commit).store(claimed_position_ + 1, std::memory_order_release);
     tail_ = claimed_position_ + record_bytes(header->length);
+    clear_next_marker();
+    // release pairs with the acquire load of the commit word in RingReader::poll: the payload, the
+    // header fields above and the cleared next marker become visible together with this marker.
+    std::atomic_ref<std::uint64_t>(header->commit).store(claimed_position_ + 1, std::memory_order_release);
     // relaxed: diagnostics only; nobody synchronises on these.
     ring_->producer.tail.store(tail_, std::memory_order_relaxed);
     ring_->producer.records_committed.store(++committed_, std::memory_order_relaxed);
@@ -117,7 +133,10 @@ class RingWriter {
   void commit(const RecordMeta& meta) { commit(meta, claimed_bytes_); }
 
   // Gives up the claim. A padding record written by the claim stays: it is harmless.
-  void abort() { claimed_bytes_ = 0; }
+  void abort() {
+    claim_open_ = false;
+    claimed_bytes_ = 0;
+  }
 
   // Claim, copy and commit in one call.
   [[nodiscard]] RingStatus try_write(const RecordMeta& meta, std::span<const std::byte> bytes) {
@@ -132,13 +151,24 @@ class RingWriter {
   [[nodiscard]] bool attached() const { return ring_ != nullptr; }
   [[nodiscard]] std::uint64_t max_payload_bytes() const { return max_payload_; }
   [[nodiscard]] std::uint64_t tail() const { return tail_; }
-  [[nodiscard]] bool broken() const {
-    return ring_->consumer.broken.load(std::memory_order_relaxed) != 0;
-  }
+  [[nodiscard]] bool broken() const { return ring_->consumer.broken.load(std::memory_order_relaxed) != 0; }
 
  private:
+  // Invariant: the marker word where the consumer will look next holds 0 or a real marker, never
+  // stale bytes. Without it, old payload bytes (or bytes past a shrunk commit) that happen to
+  // equal position + 1 would pass for a committed record. Stored relaxed: the release store of
+  // the marker that leads the consumer here publishes it. The claim reserved room for it.
+  void clear_next_marker() {
+    std::uint64_t next = tail_;
+    const std::uint64_t to_end = capacity_ - (next & (capacity_ - 1));
+    if (to_end < kRecordHeaderBytes) next += to_end;  // the consumer skips that gap by rule
+    auto* header = reinterpret_cast<RecordHeader*>(data_ + (next & (capacity_ - 1)));
+    std::atomic_ref<std::uint64_t>(header->commit).store(0, std::memory_order_relaxed);
+  }
+
   void write_padding(std::uint64_t offset, std::uint64_t to_end) {
-    // A tail shorter than a header cannot hold a padding record; both sides skip it implicitly.
+    // A tail shorter than a header cannot hold a padding record; both sides skip it implicitly
+    // (the commit before it already cleared the marker at the start of the data area).
     if (to_end >= kRecordHeaderBytes) {
       auto* header = reinterpret_cast<RecordHeader*>(data_ + offset);
       header->correlation_id = 0;
@@ -149,8 +179,12 @@ class RingWriter {
       header->status = 0;
       header->reserved = 0;
       header->epoch = 0;
+      const std::uint64_t padding_position = tail_;
+      tail_ += to_end;
+      clear_next_marker();
       // release pairs with the consumer's acquire load of the commit word, as in commit().
-      std::atomic_ref<std::uint64_t>(header->commit).store(tail_ + 1, std::memory_order_release);
+      std::atomic_ref<std::uint64_t>(header->commit).store(padding_position + 1, std::memory_order_release);
+      return;
     }
     tail_ += to_end;
   }
@@ -163,6 +197,7 @@ class RingWriter {
   std::uint64_t head_cache_ = 0;  // last head seen; re-read only when the ring looks full
   std::uint64_t claimed_position_ = 0;
   std::uint32_t claimed_bytes_ = 0;
+  bool claim_open_ = false;
   std::uint64_t committed_ = 0;
 };
 
@@ -196,8 +231,8 @@ class RingReader {
       }
       const auto* header = reinterpret_cast<const RecordHeader*>(data_ + offset);
       // acquire pairs with the release store of the marker in RingWriter::commit / write_padding.
-      const std::uint64_t marker = std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(header->commit))
-                                       .load(std::memory_order_acquire);
+      const std::uint64_t marker =
+          std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(header->commit)).load(std::memory_order_acquire);
       if (marker != position + 1) break;  // not written yet
       // Read each field once into a local: the producer is untrusted and could change them.
       RecordHeader copy;
@@ -215,8 +250,7 @@ class RingReader {
         mark_broken();
         break;
       }
-      handler(RecordView{position,
-                         RecordMeta{copy.correlation_id, copy.method_id, copy.flags, copy.status, copy.epoch},
+      handler(RecordView{position, RecordMeta{copy.correlation_id, copy.method_id, copy.flags, copy.status, copy.epoch},
                          std::span<const std::byte>(data_ + offset + kRecordHeaderBytes, length)});
       position += record_bytes(length);
       ++handled;
@@ -241,8 +275,8 @@ class RingReader {
     if (to_end < kRecordHeaderBytes) position += to_end;
     const auto* header = reinterpret_cast<const RecordHeader*>(data_ + (position & (capacity_ - 1)));
     // acquire: as in poll.
-    return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(header->commit))
-               .load(std::memory_order_acquire) == position + 1;
+    return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(header->commit)).load(std::memory_order_acquire) ==
+           position + 1;
   }
 
   [[nodiscard]] bool attached() const { return ring_ != nullptr; }

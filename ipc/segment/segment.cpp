@@ -50,7 +50,8 @@ std::string hex(std::uint64_t value) {
 }
 
 std::string describe_header_mismatch(const SegmentHeader& header, std::uint64_t mapped_bytes) {
-  if (header.magic != kSegmentMagic) return "magic is " + hex(header.magic) + ", expected " + hex(kSegmentMagic) + " (not a pipescale segment)";
+  if (header.magic != kSegmentMagic)
+    return "magic is " + hex(header.magic) + ", expected " + hex(kSegmentMagic) + " (not a pipescale segment)";
   if (header.layout_version != kSegmentLayoutVersion) {
     return "layout version is " + std::to_string(header.layout_version) + ", this build speaks version " +
            std::to_string(kSegmentLayoutVersion);
@@ -68,7 +69,8 @@ std::string describe_header_mismatch(const SegmentHeader& header, std::uint64_t 
            " (shared structs differ in size or alignment: rebuild both sides from the same source)";
   }
   if (header.total_bytes != mapped_bytes) {
-    return "header says " + std::to_string(header.total_bytes) + " bytes, the mapping has " + std::to_string(mapped_bytes);
+    return "header says " + std::to_string(header.total_bytes) + " bytes, the mapping has " +
+           std::to_string(mapped_bytes);
   }
   const std::uint64_t directory_end =
       sizeof(SegmentHeader) + std::uint64_t{header.directory_capacity} * sizeof(DirectoryEntry);
@@ -195,7 +197,7 @@ Result<Segment> Segment::open(const std::string& name, std::int64_t wait_ready_n
   if (state != static_cast<std::uint32_t>(SegmentState::kReady)) {
     return Error{"refusing segment '" + name + "': state is " + std::to_string(state) +
                  (state == static_cast<std::uint32_t>(SegmentState::kInit) ? " (init: its creator never published it)"
-                                                                         : " (closing: the run is ending)")};
+                                                                           : " (closing: the run is ending)")};
   }
   impl->header = header;
   return Segment(std::move(impl));
@@ -204,15 +206,23 @@ Result<Segment> Segment::open(const std::string& name, std::int64_t wait_ready_n
 Result<Region> Segment::allocate(const std::string& region_name, std::uint64_t bytes, RegionKind kind,
                                  std::int32_t numa_node) {
   SegmentHeader& header = *impl_->header;
-  if (!impl_->owner || header.state.load(std::memory_order_relaxed) != static_cast<std::uint32_t>(SegmentState::kInit)) {
+  if (!impl_->owner ||
+      header.state.load(std::memory_order_relaxed) != static_cast<std::uint32_t>(SegmentState::kInit)) {
     return Error{"segment '" + impl_->name + "': regions can be added only by its creator before publish()"};
   }
   if (region_name.empty() || region_name.size() >= kRegionNameBytes) {
-    return Error{"region name '" + region_name + "' must have 1 to " + std::to_string(kRegionNameBytes - 1) + " characters"};
+    return Error{"region name '" + region_name + "' must have 1 to " + std::to_string(kRegionNameBytes - 1) +
+                 " characters"};
   }
-  if (find(region_name, kind).ok()) return Error{"segment '" + impl_->name + "' already has a region '" + region_name + "'"};
+  // Names are unique whatever the kind: find() stops at the first entry with the name.
+  for (const std::string& existing : region_names()) {
+    if (existing == region_name) {
+      return Error{"segment '" + impl_->name + "' already has a region '" + region_name + "'"};
+    }
+  }
   if (header.directory_count == header.directory_capacity) {
-    return Error{"segment '" + impl_->name + "': directory full (" + std::to_string(header.directory_capacity) + " regions)"};
+    return Error{"segment '" + impl_->name + "': directory full (" + std::to_string(header.directory_capacity) +
+                 " regions)"};
   }
   const std::uint64_t offset = header.arena_offset + header.arena_used;
   const std::uint64_t reserved = align_up(bytes, kPageBytes);  // page-aligned: each region can be NUMA-bound alone

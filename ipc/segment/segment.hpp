@@ -19,8 +19,8 @@ namespace pipescale::ipc {
 inline constexpr const char* kSegmentPrefix = "pipescale.";
 
 struct SegmentOptions {
-  std::string name;                // see segment_name()
-  std::string run_id;              // recorded in the header
+  std::string name;    // see segment_name()
+  std::string run_id;  // recorded in the header
   std::uint64_t arena_bytes = 1 << 20;
   std::uint32_t directory_capacity = 64;
 };

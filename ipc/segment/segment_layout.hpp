@@ -24,12 +24,12 @@ enum class RegionKind : std::uint32_t { kRing = 1, kDoorbell = 2, kBytes = 3 };
 struct SegmentHeader {
   std::uint64_t magic;
   std::uint32_t layout_version;
-  std::uint32_t header_bytes;      // sizeof(SegmentHeader)
-  std::uint64_t abi_fingerprint;   // sizes and alignments of every shared struct, see abi_fingerprint()
-  std::uint64_t total_bytes;       // the whole mapping
+  std::uint32_t header_bytes;     // sizeof(SegmentHeader)
+  std::uint64_t abi_fingerprint;  // sizes and alignments of every shared struct, see abi_fingerprint()
+  std::uint64_t total_bytes;      // the whole mapping
   std::uint32_t cache_line_bytes;
   std::uint32_t directory_capacity;
-  std::uint32_t directory_count;   // entries in use; fixed before state becomes ready
+  std::uint32_t directory_count;  // entries in use; fixed before state becomes ready
   std::int32_t creator_pid;
   std::uint64_t creator_start_ticks;  // /proc/<pid>/stat starttime: tells a reused pid apart
   std::uint64_t epoch;                // random per segment: identifies this incarnation
@@ -52,13 +52,23 @@ static_assert(sizeof(DirectoryEntry) == 72);
 // A fingerprint of every struct two processes must agree on: built with other flags, another
 // compiler or another cache-line assumption, a process would disagree here and be refused.
 constexpr std::uint64_t abi_fingerprint() {
-  constexpr std::uint64_t kFacts[] = {
-      sizeof(SegmentHeader),  alignof(SegmentHeader), offsetof(SegmentHeader, state),
-      sizeof(DirectoryEntry), alignof(DirectoryEntry), sizeof(RingControl),
-      alignof(RingControl),   offsetof(RingControl, head), offsetof(RingControl, consumer),
-      sizeof(RecordHeader),   alignof(RecordHeader), offsetof(RecordHeader, epoch),
-      sizeof(DoorbellLayout), kCacheLineBytes, kFalseSharingBytes,
-      std::atomic<std::uint64_t>::is_always_lock_free ? 1u : 0u, sizeof(void*)};
+  constexpr std::uint64_t kFacts[] = {sizeof(SegmentHeader),
+                                      alignof(SegmentHeader),
+                                      offsetof(SegmentHeader, state),
+                                      sizeof(DirectoryEntry),
+                                      alignof(DirectoryEntry),
+                                      sizeof(RingControl),
+                                      alignof(RingControl),
+                                      offsetof(RingControl, head),
+                                      offsetof(RingControl, consumer),
+                                      sizeof(RecordHeader),
+                                      alignof(RecordHeader),
+                                      offsetof(RecordHeader, epoch),
+                                      sizeof(DoorbellLayout),
+                                      kCacheLineBytes,
+                                      kFalseSharingBytes,
+                                      std::atomic<std::uint64_t>::is_always_lock_free ? 1u : 0u,
+                                      sizeof(void*)};
   std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
   for (const std::uint64_t fact : kFacts) {
     for (int shift = 0; shift < 64; shift += 8) {

@@ -21,7 +21,7 @@ std::optional<WaitKind> parse_wait_kind(std::string_view text);  // "spin", "spi
 
 struct WaitOptions {
   WaitKind kind = WaitKind::kSpinThenPark;
-  std::int64_t spin_ns = 50'000;         // spin budget after the last work (spin-then-park)
+  std::int64_t spin_ns = 50'000;           // spin budget after the last work (spin-then-park)
   std::int64_t max_park_ns = 100'000'000;  // a parked process re-polls at least this often
 };
 
@@ -54,12 +54,18 @@ class IdleStrategy {
     if (timeout <= 0) return;
     // After a park that timed out with nothing to do, go straight back to parking next time:
     // idle_since_ns_ stays set, so an idle process spins once per burst, not once per timeout.
-    doorbell_.park(has_work, timeout);
+    if (doorbell_.attached()) {
+      doorbell_.park(has_work, timeout);
+    } else {
+      sleep_without_doorbell(timeout);  // nobody can wake us: sleep briefly and re-poll
+    }
   }
 
   [[nodiscard]] const WaitOptions& options() const { return options_; }
 
  private:
+  static void sleep_without_doorbell(std::int64_t timeout_ns);
+
   WaitOptions options_{};
   Doorbell doorbell_{};
   std::int64_t idle_since_ns_ = 0;

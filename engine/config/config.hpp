@@ -1,0 +1,99 @@
+#pragma once
+// The typed pipeline configuration: plain structs with every default written beside its field.
+// engine/config/README.md documents the TOML format, each key, its unit and its default;
+// config_loader.hpp reads and validates a file into these structs.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pipescale::engine {
+
+// Upper bounds the loader enforces, so that every count fits the int fields below and every
+// duration converts to int64 nanoseconds without overflow.
+inline constexpr int kMaxWorkersPerStage = 1024;
+inline constexpr int kMaxBatchSize = 65536;
+inline constexpr double kMaxDurationS = 604800.0;   // one week
+inline constexpr double kMaxLatencyMs = 3600000.0;  // one hour
+inline constexpr double kMaxArrivalCv = 10.0;       // as engine/trace's ArrivalProcess: beyond, gamma gaps underflow
+
+enum class Transport { kShm, kGrpc };
+enum class Arrival { kPoisson, kUniform, kGamma };
+
+// The spellings used in the TOML file.
+inline constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransportNames{
+    {{"shm", Transport::kShm}, {"grpc", Transport::kGrpc}}};
+inline constexpr std::array<std::pair<std::string_view, Arrival>, 3> kArrivalNames{
+    {{"poisson", Arrival::kPoisson}, {"uniform", Arrival::kUniform}, {"gamma", Arrival::kGamma}}};
+
+template <class Enum, std::size_t N>
+constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std::string_view, Enum>, N>& names) {
+  for (const auto& [name, candidate] : names) {
+    if (candidate == value) return name;
+  }
+  return "?";
+}
+inline std::string_view transport_name(Transport transport) { return enum_name(transport, kTransportNames); }
+inline std::string_view arrival_name(Arrival arrival) { return enum_name(arrival, kArrivalNames); }
+
+struct RunConfig {
+  double duration_s = 60.0;  // length of the replay, warm-up included
+  std::uint64_t seed = 1;    // seeds the arrival process; same seed, same send times
+  double slo_ms = 200.0;     // end-to-end latency objective, from intended send to return
+  Transport transport = Transport::kShm;
+  double warmup_s = 0.0;  // the first warmup_s seconds are left out of the statistics
+
+  friend bool operator==(const RunConfig&, const RunConfig&) = default;
+};
+
+struct ClientConfig {
+  std::filesystem::path trace_path;  // absolute; required (no default)
+  Arrival arrival = Arrival::kPoisson;
+  double arrival_cv = 1.0;  // coefficient of variation of gamma inter-arrival times
+  double rate_scale = 1.0;  // multiplies every rate of the trace
+
+  friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
+};
+
+struct SchedulerConfig {
+  bool enabled = true;
+  double interval_ms = 1000.0;       // how often it recomputes batch sizes and Worker counts
+  double headroom = 1.2;             // Workers = ceil(rate * L(b) / b * headroom)
+  double scale_down_delay_s = 10.0;  // a lower load must last this long before Workers stop
+
+  friend bool operator==(const SchedulerConfig&, const SchedulerConfig&) = default;
+};
+
+// (batch_size, latency_ms): processing one batch of batch_size requests takes latency_ms.
+using ProfilePoint = std::pair<int, double>;
+
+struct StageConfig {
+  std::string name;  // default "stage<N>", N counting stages from 1
+  // Where the profile came from: a CSV file (absolute path), or empty when written inline.
+  std::filesystem::path profile_path;
+  // The profile itself, always filled (read from profile_path when that is set): batch sizes
+  // strictly increasing from 1, latencies positive and never falling as batches grow.
+  std::vector<ProfilePoint> profile;
+  int workers_min = 1;
+  int workers_max = 4;
+  int max_batch = 0;       // default: the largest batch size in the profile (filled in by the loader)
+  double warmup_ms = 0.0;  // time a started Worker takes before it accepts batches
+
+  friend bool operator==(const StageConfig&, const StageConfig&) = default;
+};
+
+struct PipelineConfig {
+  RunConfig run;
+  ClientConfig client;
+  SchedulerConfig scheduler;
+  std::vector<StageConfig> stages;    // in pipeline order; never empty after a successful load
+  std::filesystem::path source_path;  // the config file, absolute
+
+  friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
+};
+
+}  // namespace pipescale::engine

@@ -1,0 +1,94 @@
+#include "engine/config/sections.hpp"
+
+#include <system_error>
+
+#include <fstream>
+
+namespace pipescale::engine::config_detail {
+namespace {
+
+constexpr NumberRule kDurationS{0.0, false, kMaxDurationS, "a positive number of seconds, at most 604800 (a week)"};
+constexpr NumberRule kDelayS{0.0, true, kMaxDurationS, "a number of seconds from 0 to 604800 (a week)"};
+constexpr NumberRule kPositiveMs{0.0, false, kMaxLatencyMs, "a positive number of milliseconds, at most 3600000"};
+
+std::filesystem::path resolve(const ConfigNode& node, const std::filesystem::path& config_dir) {
+  const std::filesystem::path written(node.text);
+  if (written.is_absolute()) return written.lexically_normal();
+  std::error_code error;
+  const std::filesystem::path base = node.origin.is_override ? std::filesystem::current_path(error) : config_dir;
+  return (base / written).lexically_normal();
+}
+
+}  // namespace
+
+const ConfigNode* section(TableReader& parent, std::string_view key) {
+  const ConfigNode* node = parent.take(key);
+  if (node == nullptr || node->is_table()) return node;
+  parent.fail(key, *node, "a table [" + std::string(key) + "]");
+  return nullptr;
+}
+
+std::optional<std::filesystem::path> input_file(TableReader& reader, std::string_view key, const ConfigNode& node,
+                                                std::string_view what) {
+  if (node.kind != ConfigNode::Kind::kString || node.text.empty()) {
+    reader.fail(key, node, "the path of " + std::string(what) + " as a string");
+    return std::nullopt;
+  }
+  const std::filesystem::path resolved = resolve(node, reader.context().config_dir);
+  std::error_code error;
+  const auto status = std::filesystem::status(resolved, error);
+  std::string problem;
+  if (!std::filesystem::exists(status)) {
+    problem = "no such file";
+  } else if (std::filesystem::is_directory(status)) {
+    problem = "it is a directory";
+  } else if (!std::ifstream(resolved).is_open()) {
+    problem = "it cannot be opened for reading";
+  } else {
+    return resolved;
+  }
+  reader.context().errors.at(reader.key_path(key), node.origin,
+                             "expected an existing " + std::string(what) + ", got " + describe(node) +
+                                 " (resolved to " + resolved.string() + "): " + problem);
+  return std::nullopt;
+}
+
+void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context) {
+  TableReader reader(table, "run", "run", context);
+  reader.number("duration_s", run.duration_s, kDurationS);
+  reader.whole("seed", run.seed, "a whole number from 0 to 9223372036854775807");
+  reader.number("slo_ms", run.slo_ms, kPositiveMs);
+  reader.choice("transport", run.transport, kTransportNames);
+  reader.number("warmup_s", run.warmup_s, kDelayS);
+  if (run.warmup_s >= run.duration_s && table != nullptr) {
+    if (const ConfigNode* warmup = table->find("warmup_s")) {
+      reader.fail("warmup_s", *warmup,
+                  "a number of seconds below run.duration_s (" + format_double(run.duration_s) + ")");
+    }
+  }
+}
+
+void read_client(const ConfigNode* table, ClientConfig& client, ReadContext& context) {
+  TableReader reader(table, "client", "client", context);
+  if (const ConfigNode* trace = reader.take("trace_path")) {
+    if (auto path = input_file(reader, "trace_path", *trace, "trace file (CSV)")) client.trace_path = *path;
+  } else {
+    reader.missing("trace_path", "the path of the workload trace, a CSV file");
+  }
+  reader.choice("arrival", client.arrival, kArrivalNames);
+  reader.number("arrival_cv", client.arrival_cv,
+                {0.0, false, kMaxArrivalCv, "a positive number, at most 10 (1 is as bursty as poisson)"});
+  reader.number("rate_scale", client.rate_scale,
+                {0.0, false, 1e6, "a positive number, at most 1000000 (2 doubles every rate of the trace)"});
+}
+
+void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadContext& context) {
+  TableReader reader(table, "scheduler", "scheduler", context);
+  reader.flag("enabled", scheduler.enabled);
+  reader.number("interval_ms", scheduler.interval_ms, kPositiveMs);
+  reader.number("headroom", scheduler.headroom,
+                {1.0, true, 100.0, "a number from 1 to 100 (1.2 keeps 20% spare capacity)"});
+  reader.number("scale_down_delay_s", scheduler.scale_down_delay_s, kDelayS);
+}
+
+}  // namespace pipescale::engine::config_detail

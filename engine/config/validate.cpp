@@ -1,0 +1,62 @@
+#include "engine/config/validate.hpp"
+
+#include <algorithm>
+
+#include "engine/config/config_loader.hpp"
+#include "engine/config/config_tree.hpp"
+
+namespace pipescale::engine {
+namespace {
+
+using config_detail::format_double;
+
+std::string describe_stage(const StageConfig& stage) {
+  const auto [fastest, slowest] = std::minmax_element(stage.profile.begin(), stage.profile.end(),
+                                                      [](const auto& a, const auto& b) { return a.second < b.second; });
+  const std::string workers = stage.workers_min == stage.workers_max
+                                  ? std::to_string(stage.workers_min)
+                                  : std::to_string(stage.workers_min) + " to " + std::to_string(stage.workers_max);
+  std::string text = stage.name + " (" + workers + (stage.workers_max == 1 ? " Worker" : " Workers") +
+                     ", batches of up to " + std::to_string(stage.max_batch);
+  if (!stage.profile.empty()) {
+    text += ", " + format_double(fastest->second) + " to " + format_double(slowest->second) + " ms per batch";
+  }
+  return text + ")";
+}
+
+std::string describe_client(const PipelineConfig& config) {
+  std::string text = "The Client replays " + config.client.trace_path.string() + " with " +
+                     std::string(arrival_name(config.client.arrival)) + " arrivals";
+  if (config.client.arrival == Arrival::kGamma) text += " (cv " + format_double(config.client.arrival_cv) + ")";
+  if (config.client.rate_scale != 1.0) text += " at " + format_double(config.client.rate_scale) + "x its rates";
+  text += " for " + format_double(config.run.duration_s) + " s";
+  if (config.run.warmup_s > 0.0) text += " (the first " + format_double(config.run.warmup_s) + " s not measured)";
+  return text + ", seed " + std::to_string(config.run.seed) + ", over " +
+         (config.run.transport == Transport::kShm ? "shared memory" : "gRPC") + ".";
+}
+
+std::string describe_scheduler(const SchedulerConfig& scheduler) {
+  if (!scheduler.enabled) return "The Scheduler is off: batch sizes and Worker counts stay as they start.";
+  return "The Scheduler resizes batches and Workers every " + format_double(scheduler.interval_ms) +
+         " ms with headroom " + format_double(scheduler.headroom) + ", scaling down after " +
+         format_double(scheduler.scale_down_delay_s) + " s of lower load.";
+}
+
+}  // namespace
+
+std::string summarize(const PipelineConfig& config) {
+  std::string text = std::to_string(config.stages.size()) + (config.stages.size() == 1 ? " stage: " : " stages: ");
+  for (std::size_t i = 0; i < config.stages.size(); ++i) {
+    text += (i == 0 ? "" : " -> ") + describe_stage(config.stages[i]);
+  }
+  text += ". End-to-end SLO " + format_double(config.run.slo_ms) + " ms. ";
+  return text + describe_client(config) + " " + describe_scheduler(config.scheduler);
+}
+
+Validation validate_config(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  ConfigReport report = read_config(path, overrides);
+  if (!report.config) return {std::move(report.errors), {}};
+  return {{}, summarize(*report.config)};
+}
+
+}  // namespace pipescale::engine

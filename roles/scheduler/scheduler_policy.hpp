@@ -1,0 +1,108 @@
+#pragma once
+// The Scheduler's policy: pure computations, no I/O and no clock of its own (times come in as
+// arguments). roles/scheduler/README.md states the algorithm, its formulas and a worked example.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "ipc/common/result.hpp"
+#include "roles/common/latency_profile.hpp"
+
+namespace pipescale::roles {
+
+// A stage's load estimate from its reported input rates: up at once, down only after a delay.
+//
+// An observation at or above the estimate raises the estimate to it at once and ends any "lower
+// stretch". An observation below the estimate starts a lower stretch (if none is running) at its
+// time and is remembered in the stretch's peak, the highest rate seen during the stretch. When an
+// observation arrives scale_down_delay_ns or more after the stretch started, the estimate drops
+// to the stretch's peak (still below the old estimate), and a new stretch starts with that
+// observation if it is below the new estimate. A delay of 0 follows the observations exactly.
+class LoadEstimator {
+ public:
+  explicit LoadEstimator(std::int64_t scale_down_delay_ns) : delay_ns_(scale_down_delay_ns) {}
+
+  // now_ns must not decrease from call to call. Returns the new estimate. A negative or NaN
+  // rate counts as 0.
+  double observe(std::int64_t now_ns, double rate_rps);
+  [[nodiscard]] double estimate_rps() const { return estimate_rps_; }
+
+ private:
+  std::int64_t delay_ns_;
+  double estimate_rps_ = 0.0;
+  bool in_lower_stretch_ = false;
+  std::int64_t lower_since_ns_ = 0;
+  double lower_peak_rps_ = 0.0;
+};
+
+// Splits the end-to-end SLO among stages in proportion to each stage's fastest latency L(1).
+// The budgets add up to slo_ns exactly (the last stage takes the rounding remainder). If every
+// weight is 0 the split is even.
+std::vector<std::int64_t> split_slo_ns(std::int64_t slo_ns, const std::vector<std::int64_t>& fastest_ns);
+
+// The largest b in [1, max_batch] with L(b) + (b - 1) / rate <= budget: the batch's processing
+// plus the time its first request waits for the other b - 1 to arrive. 1 when even b = 1 does not
+// fit, and when rate_rps <= 0 (no traffic: never wait for a batch to fill).
+int choose_batch_size(const LatencyProfile& profile, std::int64_t budget_ns, double rate_rps);
+
+struct WorkerBounds {
+  int min = 1;
+  int max = 1;
+};
+
+// ceil(rate * L(b) / b * headroom), clamped to the bounds: enough Workers, each busy L(b) per
+// batch of b, to keep up with `rate` with `headroom` to spare. Exact products (such as 2.0) are
+// not rounded up by floating-point noise.
+int choose_worker_count(const LatencyProfile& profile, int batch_size, double rate_rps, double headroom,
+                        WorkerBounds bounds);
+
+struct StageDecision {
+  int batch_size = 1;
+  int workers = 1;
+  friend bool operator==(const StageDecision&, const StageDecision&) = default;
+};
+
+StageDecision decide_stage(const LatencyProfile& profile, std::int64_t budget_ns, double rate_rps, double headroom,
+                           WorkerBounds bounds);
+// The Scheduler disabled: workers_min Workers at the profile's max_batch, whatever the load.
+StageDecision static_baseline(const LatencyProfile& profile, WorkerBounds bounds);
+
+struct SchedulerStage {
+  LatencyProfile profile;
+  WorkerBounds workers;
+};
+
+struct SchedulerSettings {
+  bool enabled = true;
+  std::int64_t slo_ns = 0;
+  double headroom = 1.0;
+  std::int64_t scale_down_delay_ns = 0;
+};
+
+// The whole pipeline's policy: one LoadEstimator per stage and the SLO split, fixed at creation.
+class SchedulerPolicy {
+ public:
+  // Refuses no stages, bounds outside 1 <= min <= max, a non-positive SLO, headroom or negative
+  // delay, naming the stage (1-based) and the value.
+  static Result<SchedulerPolicy> create(std::vector<SchedulerStage> stages, const SchedulerSettings& settings);
+
+  // A stage's FrontendInformation: its observed input rate at now_ns. Returns the stage's new
+  // batch size and Worker count (the static baseline when disabled).
+  StageDecision on_stage_rate(std::size_t stage, std::int64_t now_ns, double observed_rate_rps);
+  // The decision for the current estimate, without a new observation.
+  [[nodiscard]] StageDecision decision(std::size_t stage) const;
+
+  [[nodiscard]] std::size_t stage_count() const { return stages_.size(); }
+  [[nodiscard]] std::int64_t budget_ns(std::size_t stage) const { return budgets_ns_[stage]; }
+  [[nodiscard]] double estimate_rps(std::size_t stage) const { return estimators_[stage].estimate_rps(); }
+
+ private:
+  SchedulerPolicy(std::vector<SchedulerStage> stages, const SchedulerSettings& settings);
+
+  std::vector<SchedulerStage> stages_;
+  SchedulerSettings settings_;
+  std::vector<std::int64_t> budgets_ns_;
+  std::vector<LoadEstimator> estimators_;
+};
+
+}  // namespace pipescale::roles
