@@ -20,10 +20,12 @@ enum class RecordKind : std::uint8_t {
 // the sender's epoch, so that replies addressed to a previous incarnation of a peer are rejected
 // without parsing the payload, and keeps payloads 32-byte aligned.
 struct RecordHeader {
-  // Commit marker: the record's own ring position + 1, stored last with release order by the
-  // producer. A consumer expecting position p reads this word alone to learn whether the record is
-  // complete; a stale header from an earlier lap holds p - k * capacity + 1 and never matches,
-  // and zeroed memory (0) never matches either, so nothing has to be cleared after reading.
+  // Commit marker: (the record's own ring position + 1) XOR the ring's random salt, stored last
+  // with release order by the producer. A consumer expecting position p reads this word alone to
+  // learn whether the record is complete. A header from an earlier lap carries another position
+  // and never matches; zeroed memory never matches (the salt's top bit is set, a position's never
+  // is); stale payload bytes under a new header match only by a 2^-64 chance, since a marker looks
+  // random to anything that does not know the salt. So nothing is cleared, before or after.
   // Accessed through std::atomic_ref only.
   std::uint64_t commit;
   std::uint64_t correlation_id;
@@ -39,14 +41,18 @@ static_assert(sizeof(RecordHeader) == 32);
 static_assert(alignof(RecordHeader) == 8);
 
 inline constexpr std::uint64_t kRecordHeaderBytes = sizeof(RecordHeader);
-inline constexpr std::uint64_t kRecordAlignment = 8;
+// Records start on their own cache line: the consumer, polling for the next marker, never spins
+// on a line the producer is still filling with the previous record's payload.
+inline constexpr std::uint64_t kRecordAlignment = 64;
+
+constexpr std::uint64_t marker_for(std::uint64_t position, std::uint64_t salt) { return (position + 1) ^ salt; }
 
 constexpr std::uint64_t record_bytes(std::uint64_t payload_bytes) {
   return align_up(kRecordHeaderBytes + payload_bytes, kRecordAlignment);
 }
 
 inline constexpr std::uint64_t kRingMagic = 0x474E495253505350ULL;  // "PSPSRING" little-endian
-inline constexpr std::uint32_t kRingLayoutVersion = 1;
+inline constexpr std::uint32_t kRingLayoutVersion = 2;
 
 // Control block in front of the data area. Each group of fields written by one side sits in its
 // own 128-byte block, so the producer's stores never invalidate the line the consumer polls and
@@ -59,6 +65,7 @@ struct RingControl {
     std::uint32_t record_header_bytes;
     std::uint64_t capacity_bytes;     // power of two
     std::uint64_t max_payload_bytes;  // larger records are refused by try_claim
+    std::uint64_t marker_salt;        // random, top bit set: a marker is (position + 1) ^ salt
   } config;
 
   // The consumer's head, alone in its block: the only field the producer ever reads.

@@ -1,6 +1,7 @@
 #include "ipc/ring/spsc_ring.hpp"
 
 #include <new>
+#include <random>
 #include <string>
 
 namespace pipescale::ipc {
@@ -36,6 +37,8 @@ Result<RingControl*> init_ring(void* memory, const RingOptions& options) {
   ring->config.record_header_bytes = static_cast<std::uint32_t>(kRecordHeaderBytes);
   ring->config.capacity_bytes = capacity;
   ring->config.max_payload_bytes = max_payload;
+  std::random_device device;
+  ring->config.marker_salt = ((static_cast<std::uint64_t>(device()) << 32) ^ device()) | (std::uint64_t{1} << 63);
   return ring;
 }
 

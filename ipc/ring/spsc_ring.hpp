@@ -63,6 +63,7 @@ class RingWriter {
         data_(reinterpret_cast<std::byte*>(ring + 1)),
         capacity_(ring->config.capacity_bytes),
         max_payload_(ring->config.max_payload_bytes),
+        salt_(ring->config.marker_salt),
         head_cache_(ring->head.position.load(std::memory_order_acquire)),
         committed_(ring->producer.records_committed.load(std::memory_order_relaxed)) {
     // relaxed: only a producer writes tail. A writer that replaces a dead one resumes where the
@@ -83,13 +84,11 @@ class RingWriter {
     const std::uint64_t offset = tail_ & (capacity_ - 1);
     const std::uint64_t to_end = capacity_ - offset;
     const std::uint64_t skip = to_end < needed ? to_end : 0;  // wrap: pad out the end first
-    // kRecordHeaderBytes of slack: commit() clears the marker word of the next header, which may
-    // lie after an implicitly skipped tail gap of up to 24 bytes (see clear_next_marker).
-    if (tail_ + skip + needed + kRecordHeaderBytes - head_cache_ > capacity_) {
+    if (tail_ + skip + needed - head_cache_ > capacity_) {
       // acquire pairs with the release store of head in RingReader::poll: the consumer is done
       // reading everything before the head we see, so we may overwrite it.
       head_cache_ = ring_->head.position.load(std::memory_order_acquire);
-      if (tail_ + skip + needed + kRecordHeaderBytes - head_cache_ > capacity_) {
+      if (tail_ + skip + needed - head_cache_ > capacity_) {
         // A broken ring is never drained again: say so rather than let the caller retry kFull
         // forever. Checked only here, off the hot path: the flag shares its 128-byte block with
         // counters the consumer writes on every poll.
@@ -122,10 +121,10 @@ class RingWriter {
     header->reserved = 0;
     header->epoch = meta.epoch;
     tail_ = claimed_position_ + record_bytes(header->length);
-    clear_next_marker();
-    // release pairs with the acquire load of the commit word in RingReader::poll: the payload, the
-    // header fields above and the cleared next marker become visible together with this marker.
-    std::atomic_ref<std::uint64_t>(header->commit).store(claimed_position_ + 1, std::memory_order_release);
+    // release pairs with the acquire load of the commit word in RingReader::poll: the payload and
+    // the header fields above become visible together with the marker.
+    std::atomic_ref<std::uint64_t>(header->commit)
+        .store(marker_for(claimed_position_, salt_), std::memory_order_release);
     // relaxed: diagnostics only; nobody synchronises on these.
     ring_->producer.tail.store(tail_, std::memory_order_relaxed);
     ring_->producer.records_committed.store(++committed_, std::memory_order_relaxed);
@@ -154,21 +153,9 @@ class RingWriter {
   [[nodiscard]] bool broken() const { return ring_->consumer.broken.load(std::memory_order_relaxed) != 0; }
 
  private:
-  // Invariant: the marker word where the consumer will look next holds 0 or a real marker, never
-  // stale bytes. Without it, old payload bytes (or bytes past a shrunk commit) that happen to
-  // equal position + 1 would pass for a committed record. Stored relaxed: the release store of
-  // the marker that leads the consumer here publishes it. The claim reserved room for it.
-  void clear_next_marker() {
-    std::uint64_t next = tail_;
-    const std::uint64_t to_end = capacity_ - (next & (capacity_ - 1));
-    if (to_end < kRecordHeaderBytes) next += to_end;  // the consumer skips that gap by rule
-    auto* header = reinterpret_cast<RecordHeader*>(data_ + (next & (capacity_ - 1)));
-    std::atomic_ref<std::uint64_t>(header->commit).store(0, std::memory_order_relaxed);
-  }
-
   void write_padding(std::uint64_t offset, std::uint64_t to_end) {
-    // A tail shorter than a header cannot hold a padding record; both sides skip it implicitly
-    // (the commit before it already cleared the marker at the start of the data area).
+    // A tail shorter than a header cannot hold a padding record; both sides skip it implicitly.
+    // (Unreachable while records are 64-byte aligned; kept so the format does not depend on it.)
     if (to_end >= kRecordHeaderBytes) {
       auto* header = reinterpret_cast<RecordHeader*>(data_ + offset);
       header->correlation_id = 0;
@@ -181,9 +168,9 @@ class RingWriter {
       header->epoch = 0;
       const std::uint64_t padding_position = tail_;
       tail_ += to_end;
-      clear_next_marker();
       // release pairs with the consumer's acquire load of the commit word, as in commit().
-      std::atomic_ref<std::uint64_t>(header->commit).store(padding_position + 1, std::memory_order_release);
+      std::atomic_ref<std::uint64_t>(header->commit)
+          .store(marker_for(padding_position, salt_), std::memory_order_release);
       return;
     }
     tail_ += to_end;
@@ -193,7 +180,8 @@ class RingWriter {
   std::byte* data_ = nullptr;
   std::uint64_t capacity_ = 0;
   std::uint64_t max_payload_ = 0;
-  std::uint64_t tail_ = 0;        // private: the consumer learns of records from their markers
+  std::uint64_t tail_ = 0;  // private: the consumer learns of records from their markers
+  std::uint64_t salt_ = 0;
   std::uint64_t head_cache_ = 0;  // last head seen; re-read only when the ring looks full
   std::uint64_t claimed_position_ = 0;
   std::uint32_t claimed_bytes_ = 0;
@@ -209,6 +197,7 @@ class RingReader {
         data_(reinterpret_cast<const std::byte*>(ring + 1)),
         capacity_(ring->config.capacity_bytes),
         max_payload_(ring->config.max_payload_bytes),
+        salt_(ring->config.marker_salt),
         // relaxed: only this consumer writes head
         head_(ring->head.position.load(std::memory_order_relaxed)),
         consumed_(ring->consumer.records_consumed.load(std::memory_order_relaxed)),
@@ -233,7 +222,12 @@ class RingReader {
       // acquire pairs with the release store of the marker in RingWriter::commit / write_padding.
       const std::uint64_t marker =
           std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(header->commit)).load(std::memory_order_acquire);
-      if (marker != position + 1) break;  // not written yet
+      if (marker != marker_for(position, salt_)) {  // not written yet
+        // Fetch the record's second line while waiting: when the marker lands, the rest of a
+        // small record is then usually here already instead of costing a second transfer.
+        __builtin_prefetch(data_ + ((offset + kCacheLineBytes) & (capacity_ - 1)));
+        break;
+      }
       // Read each field once into a local: the producer is untrusted and could change them.
       RecordHeader copy;
       std::memcpy(&copy, header, sizeof copy);
@@ -276,7 +270,7 @@ class RingReader {
     const auto* header = reinterpret_cast<const RecordHeader*>(data_ + (position & (capacity_ - 1)));
     // acquire: as in poll.
     return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(header->commit)).load(std::memory_order_acquire) ==
-           position + 1;
+           marker_for(position, salt_);
   }
 
   [[nodiscard]] bool attached() const { return ring_ != nullptr; }
@@ -298,6 +292,7 @@ class RingReader {
   const std::byte* data_ = nullptr;
   std::uint64_t capacity_ = 0;
   std::uint64_t max_payload_ = 0;
+  std::uint64_t salt_ = 0;
   std::uint64_t head_ = 0;
   std::uint64_t consumed_ = 0;
   bool broken_ = false;

@@ -105,8 +105,11 @@ TEST_F(ProducerCrashTest, ConsumerKeepsWorkingWithARestartedProducer) {
   ASSERT_NO_FATAL_FAILURE(kill_producer_mid_record());
   RingReader reader(ring_);
   ASSERT_EQ(test::drain(reader).size(), kCompleteRecords);
+  const std::uint64_t abandoned = reader.head();  // where the partial record was claimed
   const std::string name = segment_->name();
-  constexpr std::uint64_t kMore = 200;  // about 13 KiB: wraps the 16 KiB ring past the abandoned claim
+  // About 13 KiB of records after the first 8.4 KiB: they start over the abandoned claim and wrap
+  // the 16 KiB ring, yet fit in it while the consumer waits.
+  constexpr std::uint64_t kMore = 140;
 
   auto child = test::ChildProcess::fork([&] { return produce_after_restart(name, kMore); });
   const auto status = child.wait(std::chrono::seconds(10));
@@ -119,6 +122,8 @@ TEST_F(ProducerCrashTest, ConsumerKeepsWorkingWithARestartedProducer) {
     EXPECT_EQ(got[i].meta.correlation_id, kRestartedIdBase + i);
     EXPECT_EQ(got[i].payload, payload_of(kRestartedIdBase + i));
   }
+  EXPECT_EQ(got.front().position, abandoned);
+  EXPECT_GT(got.back().position, kRingBytes);  // the ring wrapped
   EXPECT_FALSE(reader.broken());
 }
 

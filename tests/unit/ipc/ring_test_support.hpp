@@ -41,6 +41,9 @@ class LocalRing {
   [[nodiscard]] std::uint64_t capacity() const { return control_->config.capacity_bytes; }
   // The data area, as both sides address it: position p lives at data()[p % capacity].
   [[nodiscard]] std::byte* data() const { return reinterpret_cast<std::byte*>(control_ + 1); }
+  [[nodiscard]] std::uint64_t salt() const { return control_->config.marker_salt; }
+  // The commit marker a complete record at `position` carries in this ring.
+  [[nodiscard]] std::uint64_t marker_for(std::uint64_t position) const { return ipc::marker_for(position, salt()); }
   [[nodiscard]] ipc::RecordHeader header_at(std::uint64_t offset) const {
     ipc::RecordHeader header{};
     std::memcpy(&header, data() + offset, sizeof header);

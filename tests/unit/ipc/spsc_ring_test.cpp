@@ -1,13 +1,15 @@
 // Single-threaded edge cases of the SPSC ring: empty, one, full, exact fit, wrap-around (explicit
-// and implicit padding), largest record, zero-length payload, abort, shrunk commit, batched head.
-// Geometry used below: a 1024-byte ring whose default maximum payload is 1024 / 8 - 32 = 96, so
-// the largest record takes 128 bytes and eight of them fill the ring exactly.
+// and implicit padding), largest record, zero-length payload, abort, shrunk commit, batched head,
+// salted commit markers. Geometry used below: a 1024-byte ring whose default maximum payload is
+// 1024 / 8 - 32 = 96, so the largest record takes 128 bytes and eight of them fill the ring
+// exactly; every record takes a multiple of 64 bytes.
 #include "ipc/ring/spsc_ring.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <random>
 
 #include "tests/unit/ipc/ring_test_support.hpp"
 
@@ -25,22 +27,29 @@ constexpr std::uint32_t kLargest = 96;  // 1024 / 8 - 32
 
 std::uint64_t head_of(const LocalRing& ring) { return ring.control().head.position.load(std::memory_order_relaxed); }
 
-// Moves both sides to `position` (a multiple of 8 below the capacity) with records of at most
-// kLargest bytes of payload, all consumed.
+// Moves both sides to `position` (a multiple of 64, at most one lap past the writer's tail) with
+// records of at most kLargest bytes of payload, all consumed.
 void advance_both_to(RingWriter& writer, RingReader& reader, std::uint64_t position) {
+  ASSERT_EQ(position % kRecordAlignment, 0u);
   std::uint64_t at = writer.tail();
   while (at < position) {
     const std::uint64_t record = std::min<std::uint64_t>(position - at, record_bytes(kLargest));
-    ASSERT_GE(record, kRecordHeaderBytes);
     ASSERT_TRUE(write_records(writer, 1, static_cast<std::uint32_t>(record - kRecordHeaderBytes), 900));
-    (void)drain(reader);  // keep the ring empty: the writer needs a header's worth of slack
+    (void)drain(reader);
     at += record;
   }
   ASSERT_EQ(writer.tail(), position);
   (void)drain(reader);
-  // The reader may already have stepped over a gap too short for a header; it never stops short.
-  ASSERT_GE(reader.head(), position);
+  ASSERT_EQ(reader.head(), position);
   ASSERT_FALSE(reader.has_data());
+}
+
+// Puts both sides' positions in the control block at `position` (8-byte aligned, but possibly off
+// the 64-byte grid the API keeps to) for a writer and reader constructed afterwards, as a ring
+// whose control block was written by someone else could have them.
+void place_both_at(LocalRing& ring, std::uint64_t position) {
+  ring.control().head.position.store(position, std::memory_order_relaxed);
+  ring.control().producer.tail.store(position, std::memory_order_relaxed);
 }
 
 TEST(SpscRing, PollsNothingFromAnEmptyRing) {
@@ -80,15 +89,23 @@ TEST(SpscRing, ReturnsFullWhenTheRingIsFullAndDrainingFreesRoom) {
   LocalRing ring;
   RingWriter writer(&ring.control());
   RingReader reader(&ring.control());
-  // 7 * 128 bytes: an eighth record would leave no room for the cleared marker of the next header
-  // (the ring keeps one header of slack, see RingWriter::clear_next_marker).
-  ASSERT_TRUE(write_records(writer, 7, kLargest));
+  // 8 * 128 bytes: the ring holds records up to exactly its capacity, with no slack.
+  ASSERT_TRUE(write_records(writer, 8, kLargest));
+  ASSERT_EQ(writer.tail() - head_of(ring), ring.capacity());
   std::span<std::byte> payload;
 
-  EXPECT_EQ(writer.try_claim(kLargest, payload), RingStatus::kFull);
+  EXPECT_EQ(writer.try_claim(0, payload), RingStatus::kFull);  // not even the smallest record fits
   EXPECT_EQ(ring.control().producer.full_events.load(), 1u);
   EXPECT_EQ(drain(reader, 1).size(), 1u);
   EXPECT_EQ(writer.try_claim(kLargest, payload), RingStatus::kOk);
+  writer.commit(meta_for(8));
+  EXPECT_EQ(writer.tail() - head_of(ring), ring.capacity());
+  EXPECT_EQ(writer.try_claim(0, payload), RingStatus::kFull);
+  EXPECT_EQ(ring.control().producer.full_events.load(), 2u);
+  const auto got = drain(reader);
+  ASSERT_EQ(got.size(), 8u);  // the seven left from the first lap, then the one that refilled it
+  EXPECT_EQ(got.back().position, ring.capacity());
+  EXPECT_EQ(got.back().meta.correlation_id, 8u);
 }
 
 TEST(SpscRing, FitsARecordThatEndsExactlyAtTheEndOfTheDataAreaWithoutPadding) {
@@ -129,32 +146,87 @@ TEST(SpscRing, WrapsAroundBehindAPaddingRecordThatPollSkips) {
   EXPECT_EQ(head_of(ring), 1024u + record_bytes(64));
 }
 
-TEST(SpscRing, SkipsATailGapShorterThanARecordHeaderWithoutWritingIntoIt) {
+TEST(SpscRing, PutsEveryRecordOnA64ByteBoundaryAcrossWraps) {
+  // So a gap shorter than a header never arises at the end of the data area through the API: any
+  // gap is a multiple of 64 bytes and holds a padding record. Random sizes, shrunk commits and
+  // aborts, over many laps.
   LocalRing ring;
   RingWriter writer(&ring.control());
   RingReader reader(&ring.control());
-  // 24 bytes to the end: too short for any header.
-  ASSERT_NO_FATAL_FAILURE(advance_both_to(writer, reader, 1000));
-  std::vector<std::byte> gap_before(ring.data() + 1000, ring.data() + 1024);
+  std::mt19937_64 rng(64);
+  std::vector<test::Received> got;
+  std::uint64_t committed = 0;
+  while (writer.tail() < 20 * ring.capacity()) {
+    const auto claimed = static_cast<std::uint32_t>(rng() % (kLargest + 1));
+    std::span<std::byte> payload;
+    const RingStatus status = writer.try_claim(claimed, payload);
+    if (status == RingStatus::kFull) {
+      for (auto& record : drain(reader, 1 + rng() % 4)) got.push_back(std::move(record));
+      continue;
+    }
+    ASSERT_EQ(status, RingStatus::kOk);
+    const auto payload_offset = static_cast<std::uint64_t>(payload.data() - ring.data());
+    ASSERT_EQ(payload_offset % kRecordAlignment, kRecordHeaderBytes) << "payload at " << payload_offset;
+    if (rng() % 8 == 0) {
+      writer.abort();
+    } else {
+      writer.commit(meta_for(committed++), static_cast<std::uint32_t>(rng() % (claimed + 1)));
+    }
+    ASSERT_EQ(writer.tail() % kRecordAlignment, 0u) << "tail " << writer.tail();
+  }
+  for (auto& record : drain(reader)) got.push_back(std::move(record));
+
+  ASSERT_EQ(got.size(), committed);
+  ASSERT_EQ(reader.head(), writer.tail());
+  std::uint64_t expected = 0;  // where the next record starts, unless padding fills out the lap
+  for (std::uint64_t i = 0; i < got.size(); ++i) {
+    const std::uint64_t position = got[i].position;
+    ASSERT_EQ(got[i].meta.correlation_id, i);
+    ASSERT_EQ(position % kRecordAlignment, 0u) << "record " << i;
+    if (position != expected) {  // a wrap: padding from `expected` to the end of the data area
+      const std::uint64_t gap = ring.capacity() - (expected & (ring.capacity() - 1));
+      ASSERT_EQ(position, expected + gap) << "record " << i;
+      ASSERT_GE(gap, kRecordHeaderBytes) << "record " << i;
+    }
+    expected = position + record_bytes(got[i].payload.size());
+  }
+  EXPECT_GT(expected, 19 * ring.capacity());
+}
+
+// The implicit skip of a tail gap shorter than a header stays in the format (see
+// RingWriter::write_padding); a control block whose positions are off the 64-byte grid still
+// reaches it, on both sides.
+TEST(SpscRing, SkipsATailGapShorterThanARecordHeaderWithoutWritingIntoIt) {
+  LocalRing ring;
+  place_both_at(ring, 1000);  // 24 bytes to the end: too short for any header
+  RingWriter writer(&ring.control());
+  RingReader reader(&ring.control());
+  std::fill(ring.data() + 1000, ring.data() + 1024, std::byte{0xA5});
+  const std::vector<std::byte> gap_before(ring.data() + 1000, ring.data() + 1024);
 
   ASSERT_TRUE(write_records(writer, 1, 16, 6));
   const auto got = drain(reader);
 
   EXPECT_EQ(std::vector<std::byte>(ring.data() + 1000, ring.data() + 1024), gap_before);
+  EXPECT_EQ(writer.tail(), 1024u + record_bytes(16));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].position, 1024u);
   EXPECT_EQ(got[0].payload, pattern(16, 6));
   EXPECT_EQ(reader.head(), 1024u + record_bytes(16));
+  EXPECT_FALSE(reader.broken());
 }
 
 TEST(SpscRing, HasDataLooksPastATailGapShorterThanARecordHeader) {
   LocalRing ring;
+  place_both_at(ring, 1000);
   RingWriter writer(&ring.control());
   RingReader reader(&ring.control());
-  ASSERT_NO_FATAL_FAILURE(advance_both_to(writer, reader, 1000));
+  std::fill(ring.data() + 1000, ring.data() + 1024, std::byte{0xA5});
+  const bool before = reader.has_data();
 
   ASSERT_TRUE(write_records(writer, 1, 16, 6));
 
+  EXPECT_FALSE(before);
   EXPECT_TRUE(reader.has_data());
 }
 
@@ -203,7 +275,7 @@ TEST(SpscRing, RoundTripsAZeroLengthPayload) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_TRUE(got[0].payload.empty());
   EXPECT_EQ(got[0].meta.correlation_id, 9u);
-  EXPECT_EQ(head_of(ring), kRecordHeaderBytes);
+  EXPECT_EQ(head_of(ring), 64u);  // the header alone, rounded up to the record alignment
 }
 
 TEST(SpscRing, AbortLeavesNothingVisibleAndTheNextClaimReusesTheSpace) {
@@ -243,25 +315,95 @@ TEST(SpscRing, CommitWithAShrunkLengthDeliversOnlyTheCommittedBytes) {
 }
 
 TEST(SpscRing, NeverTakesStaleBytesWhereTheNextHeaderGoesForACommittedRecord) {
+  // Claim 64 bytes of payload but commit 8: the next header will sit 32 bytes into the claimed
+  // payload, on bytes the producer wrote as payload and nobody clears. Plant there, one at a time,
+  // values a stale marker word could plausibly hold; none may pass for a committed record.
+  constexpr std::uint64_t kLap = 1024;
+  constexpr std::uint64_t kFirst = kLap;  // one lap in, so earlier-lap headers are real
+  constexpr std::uint64_t kNext = kFirst + 64;
+  struct Stale {
+    const char* what;
+    std::uint64_t (*value)(const LocalRing&);
+  };
+  const Stale stale[] = {
+      {"the unsalted marker (layout version 1)", [](const LocalRing&) { return kNext + 1; }},
+      {"zeroed memory", [](const LocalRing&) { return std::uint64_t{0}; }},
+      {"the position alone", [](const LocalRing&) { return kNext; }},
+      {"the salt alone", [](const LocalRing& ring) { return ring.salt(); }},
+      {"the marker of the same offset a lap earlier",
+       [](const LocalRing& ring) { return ring.marker_for(kNext - kLap); }},
+      {"the marker of the record just committed", [](const LocalRing& ring) { return ring.marker_for(kFirst); }},
+      {"the marker of the position after the claim",
+       [](const LocalRing& ring) { return ring.marker_for(kFirst + record_bytes(64)); }},
+  };
+  for (const Stale& candidate : stale) {
+    SCOPED_TRACE(candidate.what);
+    LocalRing ring;
+    RingWriter writer(&ring.control());
+    RingReader reader(&ring.control());
+    ASSERT_NO_FATAL_FAILURE(advance_both_to(writer, reader, kFirst));
+    std::span<std::byte> payload;
+    ASSERT_EQ(writer.try_claim(64, payload), RingStatus::kOk);
+    ASSERT_EQ(record_bytes(8), kNext - kFirst);
+    const std::uint64_t planted = candidate.value(ring);
+    std::fill(payload.begin(), payload.end(), std::byte{0x5A});
+    std::memcpy(payload.data() + (kNext - kFirst - kRecordHeaderBytes), &planted, sizeof planted);
+
+    writer.commit(meta_for(1), 8);
+    const auto got = drain(reader);
+
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].position, kFirst);
+    EXPECT_EQ(got[0].meta.correlation_id, 1u);
+    EXPECT_EQ(reader.head(), kNext);
+    EXPECT_FALSE(reader.broken());
+    EXPECT_FALSE(reader.has_data());
+  }
+}
+
+TEST(SpscRing, GivesEveryRingItsOwnSaltWithTheTopBitSet) {
+  LocalRing first;
+  LocalRing second;
+  auto memory = test::aligned_zeroed(ring_bytes(1024));
+  auto once = init_ring(memory.get(), RingOptions{1024, 0});
+  ASSERT_TRUE(once.ok());
+  const std::uint64_t salt_once = once.value()->config.marker_salt;
+  auto again = init_ring(memory.get(), RingOptions{1024, 0});  // same memory, laid out anew
+  ASSERT_TRUE(again.ok());
+  const std::uint64_t salt_again = again.value()->config.marker_salt;
+
+  EXPECT_NE(first.salt(), second.salt());
+  EXPECT_NE(salt_once, salt_again);
+  for (const std::uint64_t salt : {first.salt(), second.salt(), salt_once, salt_again}) {
+    EXPECT_EQ(salt >> 63, 1u) << std::hex << salt;
+  }
+}
+
+TEST(SpscRing, MarksACommittedRecordWithItsPositionXorTheSalt) {
   LocalRing ring;
   RingWriter writer(&ring.control());
-  RingReader reader(&ring.control());
-  // Claim 64 bytes but commit 8: the next header will sit 8 bytes into the claimed payload.
-  // Fill the payload with the exact marker that header would carry once committed.
-  std::span<std::byte> payload;
-  ASSERT_EQ(writer.try_claim(64, payload), RingStatus::kOk);
-  const std::uint64_t next_position = record_bytes(8);
-  const std::uint64_t fake_marker = next_position + 1;
-  std::fill(payload.begin(), payload.end(), std::byte{0x5A});
-  std::memcpy(payload.data() + (next_position - kRecordHeaderBytes), &fake_marker, sizeof fake_marker);
+  ASSERT_TRUE(write_records(writer, 2, 8));
 
-  writer.commit(meta_for(1), 8);
-  const auto got = drain(reader);
+  EXPECT_EQ(ring.header_at(0).commit, (0 + 1) ^ ring.salt());
+  EXPECT_EQ(ring.header_at(record_bytes(8)).commit, (record_bytes(8) + 1) ^ ring.salt());
+}
 
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].meta.correlation_id, 1u);
-  EXPECT_FALSE(reader.broken());
-  EXPECT_FALSE(reader.has_data());
+TEST(SpscRing, NeverTakesAZeroedHeaderForARecordAtAnyPosition) {
+  // A fresh ring's data area is all zeroes: a reader starting at any record position, in any lap,
+  // polls nothing and does not call the ring broken.
+  LocalRing ring;
+  for (const std::uint64_t lap : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1} << 40}) {
+    for (std::uint64_t offset = 0; offset < ring.capacity(); offset += kRecordAlignment) {
+      const std::uint64_t position = lap * ring.capacity() + offset;
+      ring.control().head.position.store(position, std::memory_order_relaxed);
+      RingReader reader(&ring.control());
+
+      ASSERT_FALSE(reader.has_data()) << "position " << position;
+      ASSERT_EQ(reader.poll([](const RecordView&) {}), 0u) << "position " << position;
+      ASSERT_EQ(reader.head(), position);
+      ASSERT_FALSE(reader.broken()) << "position " << position;
+    }
+  }
 }
 
 TEST(SpscRing, PollRespectsItsLimitAndPublishesTheHeadOncePerBatch) {

@@ -35,13 +35,14 @@ void forge(LocalRing& ring, std::uint64_t offset, Field RecordHeader::*field, Fi
 // A header whose commit marker says "complete at `position`", with the given kind and length.
 void plant(LocalRing& ring, std::uint64_t position, RecordKind kind, std::uint32_t length) {
   RecordHeader header{};
-  header.commit = position + 1;
+  header.commit = ring.marker_for(position);
   header.kind = kind;
   header.length = length;
   std::memcpy(ring.data() + (position & (ring.capacity() - 1)), &header, sizeof header);
 }
 
-// Puts the head at a random 8-byte-aligned position below 2 * capacity, leaving the ring empty.
+// Puts the head at a random record position (a multiple of 64) in the first laps, leaving the ring
+// empty.
 void move_head_randomly(LocalRing& ring, RingWriter& writer, RingReader& reader, std::mt19937_64& rng) {
   const std::size_t records = rng() % 24;
   for (std::size_t i = 0; i < records; ++i) {
@@ -133,7 +134,7 @@ TEST(SpscRingUntrusted, DataRecordCrossingTheEndOfTheDataAreaBreaksTheRing) {
   ASSERT_TRUE(write_records(writer, 1, 32));
   (void)drain(reader);
   ASSERT_EQ(reader.head(), 960u);
-  plant(ring, 960, RecordKind::kData, 64);  // 96 bytes of record, 64 bytes left before the end
+  plant(ring, 960, RecordKind::kData, 33);  // 32 + 33 bytes of record, 64 bytes left before the end
 
   const auto got = drain(reader);
 

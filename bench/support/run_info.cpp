@@ -1,0 +1,151 @@
+#include "bench/support/run_info.hpp"
+
+#include <hwloc.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "ipc/common/clock.hpp"
+
+#ifndef PIPESCALE_GIT_COMMIT
+#define PIPESCALE_GIT_COMMIT "unknown"
+#endif
+
+namespace pipescale::bench {
+
+std::string commit_id() {
+  if (const char* from_env = std::getenv("PIPESCALE_COMMIT"); from_env != nullptr && from_env[0] != '\0') {
+    return from_env;
+  }
+  return PIPESCALE_GIT_COMMIT;
+}
+
+void JsonWriter::separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!has_member_.empty()) {
+    if (has_member_.back()) out_ += ", ";
+    has_member_.back() = true;
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  out_ += '{';
+  has_member_.push_back(false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  out_ += '}';
+  has_member_.pop_back();
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  append_string(name);
+  out_ += ": ";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  separate();
+  append_string(text);
+  return *this;
+}
+
+void JsonWriter::append_string(std::string_view text) {
+  out_ += '"';
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out_ += '\\';
+      out_ += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+      out_ += escaped;
+    } else {
+      out_ += c;
+    }
+  }
+  out_ += '"';
+}
+
+JsonWriter& JsonWriter::value(std::int64_t number) {
+  separate();
+  out_ += std::to_string(number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+  separate();
+  out_ += std::to_string(number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  separate();
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", number);
+  out_ += text;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const std::vector<int>& numbers) {
+  separate();
+  out_ += '[';
+  for (std::size_t index = 0; index < numbers.size(); ++index) {
+    if (index != 0) out_ += ", ";
+    out_ += std::to_string(numbers[index]);
+  }
+  out_ += ']';
+  return *this;
+}
+
+bool write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream file(path);
+  file << text << '\n';
+  file.close();
+  return static_cast<bool>(file);
+}
+
+std::string shared_cache(int first_pu, int second_pu) {
+  hwloc_topology_t topology = nullptr;
+  if (hwloc_topology_init(&topology) != 0) return "unknown";
+  // Formatted into a buffer: GCC 12 at -O3 warns falsely (-Wrestrict) about short string assignments.
+  char answer[16] = "unknown";
+  if (hwloc_topology_load(topology) == 0) {
+    hwloc_obj_t first = hwloc_get_pu_obj_by_os_index(topology, static_cast<unsigned>(first_pu));
+    hwloc_obj_t second = hwloc_get_pu_obj_by_os_index(topology, static_cast<unsigned>(second_pu));
+    hwloc_obj_t common = (first && second) ? hwloc_get_common_ancestor_obj(topology, first, second) : nullptr;
+    while (common != nullptr && !hwloc_obj_type_is_cache(common->type)) common = common->parent;
+    if (common == nullptr) {
+      std::snprintf(answer, sizeof answer, "none");
+    } else {
+      std::snprintf(answer, sizeof answer, "L%u", common->attr->cache.depth);
+    }
+  }
+  hwloc_topology_destroy(topology);
+  return answer;
+}
+
+std::int64_t clock_read_ns() {
+  constexpr int kReads = 10'001;
+  std::vector<std::int64_t> gaps(kReads);
+  std::int64_t previous = ipc::monotonic_ns();
+  for (auto& gap : gaps) {
+    const std::int64_t now = ipc::monotonic_ns();
+    gap = now - previous;
+    previous = now;
+  }
+  std::nth_element(gaps.begin(), gaps.begin() + kReads / 2, gaps.end());
+  return gaps[kReads / 2];
+}
+
+}  // namespace pipescale::bench
