@@ -62,6 +62,14 @@ Result<RingControl*> attach_ring(void* memory, std::uint64_t available_bytes) {
     return Error{"ring capacity " + std::to_string(config.capacity_bytes) + " does not fit its region of " +
                  std::to_string(available_bytes) + " bytes"};
   }
+  // relaxed: a check at attach time; the writer and reader re-read them in their constructors.
+  const std::uint64_t head = ring->head.position.load(std::memory_order_relaxed);
+  const std::uint64_t tail = ring->producer.tail.load(std::memory_order_relaxed);
+  if (head % kRecordAlignment != 0 || tail % kRecordAlignment != 0 || head > tail + config.capacity_bytes ||
+      tail > head + config.capacity_bytes) {
+    return Error{"ring positions are inconsistent (head " + std::to_string(head) + ", tail " + std::to_string(tail) +
+                 "): expected multiples of " + std::to_string(kRecordAlignment) + " at most a capacity apart"};
+  }
   return ring;
 }
 

@@ -155,7 +155,8 @@ class RingWriter {
  private:
   void write_padding(std::uint64_t offset, std::uint64_t to_end) {
     // A tail shorter than a header cannot hold a padding record; both sides skip it implicitly.
-    // (Unreachable while records are 64-byte aligned; kept so the format does not depend on it.)
+    // (Not reached through the API while records are 64-byte aligned; kept so that the format
+    // does not depend on the alignment, and tested with positions set off the grid.)
     if (to_end >= kRecordHeaderBytes) {
       auto* header = reinterpret_cast<RecordHeader*>(data_ + offset);
       header->correlation_id = 0;
