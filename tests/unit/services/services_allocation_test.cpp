@@ -1,37 +1,18 @@
 // No allocation per call on the shared-memory path: after warm-up, typed calls of every rpc,
 // built by the stubs' reused builders, dispatched to typed handlers that reply through the
-// dispatcher's reused builder, make no operator new at all. A program of its own: it replaces the
-// global operator new.
+// dispatcher's reused builder, make no operator new at all. A program of its own: it links
+// pipescale::allocation_counter, which replaces the global operator new.
 #include <array>
 #include <atomic>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <new>
 
+#include "engine/metrics/allocation_counter.hpp"
 #include "services/shm_transport.hpp"
 #include "services/stubs.hpp"
 #include "tests/unit/ipc/rpc/rpc_test_support.hpp"
 #include "tests/unit/services/service_fixtures.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};  // relaxed: read after the counted work, on the same thread
-}  // namespace
-
-// The replacements pair malloc with free by design; GCC sees through the inlined operator new and
-// would call free() "mismatched".
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t bytes) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* memory = std::malloc(bytes == 0 ? 1 : bytes)) return memory;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t bytes) { return ::operator new(bytes); }
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete[](void* memory) noexcept { std::free(memory); }
-void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
-#pragma GCC diagnostic pop
 
 namespace pipescale::test {
 namespace {
@@ -102,9 +83,9 @@ TEST_F(ServicesAllocationTest, MakesNoAllocationPerTypedCallAfterWarmUp) {
   services::FrontendStub frontend(*channel_);
   services::WorkerStub worker(*channel_);
   for (std::uint64_t id = 1; id <= 100; ++id) ASSERT_EQ(round(frontend, worker, id), 5);  // builders grow here
-  const std::uint64_t before = g_allocations.load(std::memory_order_relaxed);
+  const std::uint64_t before = engine::allocations_so_far();
   for (std::uint64_t id = 101; id <= 2100; ++id) ASSERT_EQ(round(frontend, worker, id), 5);
-  EXPECT_EQ(g_allocations.load(std::memory_order_relaxed) - before, 0u) << "over 10000 typed calls";
+  EXPECT_EQ(engine::allocations_so_far() - before, 0u) << "over 10000 typed calls";
 }
 
 }  // namespace

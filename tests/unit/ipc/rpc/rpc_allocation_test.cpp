@@ -1,32 +1,14 @@
 // No allocation on the call path after warm-up: every operator new in this program is counted,
 // and steady-state round trips (copied and built in place, answered at once, in place, deferred
-// and synchronously) must not make one. A program of its own: it replaces the global operator new.
+// and synchronously) must not make one. A program of its own: it links pipescale::allocation_counter, which replaces
+// the global operator new.
 #include <atomic>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <new>
 
+#include "engine/metrics/allocation_counter.hpp"
 #include "tests/unit/ipc/rpc/rpc_fixture.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};  // relaxed: read after the counted work, same thread or joined
-}  // namespace
-
-// The replacements pair malloc with free by design; GCC sees through the inlined operator new and
-// would call free() "mismatched".
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t bytes) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* memory = std::malloc(bytes == 0 ? 1 : bytes)) return memory;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t bytes) { return ::operator new(bytes); }
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete[](void* memory) noexcept { std::free(memory); }
-void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
-#pragma GCC diagnostic pop
 
 namespace pipescale::test {
 namespace {
@@ -59,10 +41,10 @@ class RpcAllocationTest : public RpcTest {
 TEST_F(RpcAllocationTest, MakesNoAllocationPerCallAfterWarmUp) {
   start();
   for (int round = 0; round < 100; ++round) ASSERT_EQ(round_trips(), 4);
-  const std::uint64_t before = g_allocations.load(std::memory_order_relaxed);
+  const std::uint64_t before = engine::allocations_so_far();
   int ok = 0;
   for (int round = 0; round < 1000; ++round) ok += round_trips();
-  const std::uint64_t allocations = g_allocations.load(std::memory_order_relaxed) - before;
+  const std::uint64_t allocations = engine::allocations_so_far() - before;
   EXPECT_EQ(ok, 4000);
   EXPECT_EQ(allocations, 0u);
 }
@@ -74,11 +56,11 @@ TEST_F(RpcAllocationTest, MakesNoAllocationPerSynchronousCallAfterWarmUp) {
   for (int round = 0; round < 100; ++round) {
     ASSERT_EQ(client_->call(connection_, method::kEcho, request, ipc::monotonic_ns() + 2000 * kMs), StatusCode::kOk);
   }
-  const std::uint64_t before = g_allocations.load(std::memory_order_relaxed);
+  const std::uint64_t before = engine::allocations_so_far();
   for (int round = 0; round < 1000; ++round) {
     ASSERT_EQ(client_->call(connection_, method::kEcho, request, ipc::monotonic_ns() + 2000 * kMs), StatusCode::kOk);
   }
-  EXPECT_EQ(g_allocations.load(std::memory_order_relaxed) - before, 0u);
+  EXPECT_EQ(engine::allocations_so_far() - before, 0u);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Replaces the global operator new and delete of the binary that links this file. Kept in its own
 // translation unit: GCC, seeing a replacement inlined next to its callers, warns that malloc'd
 // memory is released with a mismatched function.
-#include "bench/support/allocation_counter.hpp"
+#include "engine/metrics/allocation_counter.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -13,11 +13,11 @@ std::atomic<std::uint64_t> g_allocations{0};
 
 }  // namespace
 
-namespace pipescale::bench {
+namespace pipescale::engine {
 
 std::uint64_t allocations_so_far() { return g_allocations.load(std::memory_order_relaxed); }
 
-}  // namespace pipescale::bench
+}  // namespace pipescale::engine
 
 void* operator new(std::size_t bytes) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
