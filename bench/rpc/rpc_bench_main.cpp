@@ -65,14 +65,7 @@ Status run(Options& options) {
   report.request_bytes = session->request_bytes;
   report.response_bytes = session->response_bytes;
   for (CaseOutcome& outcome : session->cases) report.results.push_back(summarize_case(outcome, config.rounds));
-  std::cout << rpc_table(report) << std::flush;
-  const std::string json = rpc_json(report);
-  if (options.json_path.empty()) {
-    std::cout << '\n' << json << '\n';
-  } else if (!write_text_file(options.json_path, json)) {
-    return Error{"cannot write " + options.json_path};
-  }
-  return Ok{};
+  return emit_report(rpc_table(report), rpc_json(report), options.json_path);
 }
 
 void add_options(CLI::App& app, Options& options) {

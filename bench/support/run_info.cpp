@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 
 #include "ipc/common/clock.hpp"
 
@@ -113,6 +114,16 @@ bool write_text_file(const std::string& path, const std::string& text) {
   file << text << '\n';
   file.close();
   return static_cast<bool>(file);
+}
+
+Status emit_report(const std::string& table, const std::string& json, const std::string& json_path) {
+  std::cout << table << std::flush;
+  if (json_path.empty()) {
+    std::cout << '\n' << json << '\n';
+  } else if (!write_text_file(json_path, json)) {
+    return Error{"cannot write " + json_path};
+  }
+  return Ok{};
 }
 
 std::string shared_cache(int first_pu, int second_pu) {

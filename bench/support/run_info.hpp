@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ipc/common/result.hpp"
+
 namespace pipescale::bench {
 
 // PIPESCALE_COMMIT from the environment (scripts/bench sets it, with "-dirty" for local changes),
@@ -38,6 +40,10 @@ class JsonWriter {
 
 // Writes `text` to `path` (with a final newline); false with errno set on failure.
 bool write_text_file(const std::string& path, const std::string& text);
+
+// How every harness ends: the table on stdout, then the JSON on stdout, or in json_path when one
+// was given.
+Status emit_report(const std::string& table, const std::string& json, const std::string& json_path);
 
 // The deepest cache that the two PUs share ("L3", "L2"), or "none"; from hwloc.
 std::string shared_cache(int first_pu, int second_pu);

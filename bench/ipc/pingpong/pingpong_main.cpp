@@ -71,14 +71,7 @@ Status run(const Options& options) {
     report.idle = *idle;
     report.idle_measured = true;
   }
-  std::cout << pingpong_table(report) << std::flush;
-  const std::string json = pingpong_json(report);
-  if (options.json_path.empty()) {
-    std::cout << '\n' << json << '\n';
-  } else if (!write_text_file(options.json_path, json)) {
-    return Error{"cannot write " + options.json_path};
-  }
-  return Ok{};
+  return emit_report(pingpong_table(report), pingpong_json(report), options.json_path);
 }
 
 void add_options(CLI::App& app, Options& options) {

@@ -125,14 +125,8 @@ Status run(Options options) {
   ipc::sweep_stale_segments();
   auto results = run_rounds(options.config, options.repetitions);
   if (!results) return results.error();
-  std::cout << to_table(*results, cpus, options) << std::flush;
-  const std::string json = to_json(*results, cpus, options.config.message_bytes);
-  if (options.json_path.empty()) {
-    std::cout << '\n' << json << '\n';
-  } else if (!write_text_file(options.json_path, json)) {
-    return Error{"cannot write " + options.json_path};
-  }
-  return Ok{};
+  return emit_report(to_table(*results, cpus, options), to_json(*results, cpus, options.config.message_bytes),
+                     options.json_path);
 }
 
 }  // namespace
