@@ -6,37 +6,16 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/metrics/json_writer.hpp"
 #include "ipc/common/result.hpp"
 
 namespace pipescale::bench {
 
+using engine::JsonWriter;
+
 // PIPESCALE_COMMIT from the environment (scripts/bench sets it, with "-dirty" for local changes),
 // else the commit the binary was configured at, else "unknown".
 std::string commit_id();
-
-// Streams one JSON document. Keys and values alternate as the caller writes them; commas are
-// placed automatically. No validation beyond that: the callers are a few fixed report shapes.
-class JsonWriter {
- public:
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& key(std::string_view name);
-  JsonWriter& value(std::string_view text);
-  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
-  JsonWriter& value(std::int64_t number);
-  JsonWriter& value(std::uint64_t number);
-  JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
-  JsonWriter& value(double number);  // 3 decimals
-  JsonWriter& value(const std::vector<int>& numbers);
-  [[nodiscard]] const std::string& str() const { return out_; }
-
- private:
-  void separate();
-  void append_string(std::string_view text);
-  std::string out_;
-  std::vector<bool> has_member_;  // per open object
-  bool after_key_ = false;
-};
 
 // Writes `text` to `path` (with a final newline); false with errno set on failure.
 bool write_text_file(const std::string& path, const std::string& text);

@@ -58,6 +58,21 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   sum_ns_ += other.sum_ns_;
 }
 
+void LatencyHistogram::merge_counts(std::span<const std::uint64_t> counts, std::int64_t min_ns, std::int64_t max_ns,
+                                    double sum_ns) {
+  std::uint64_t added = 0;
+  const std::size_t n = std::min(counts.size(), counts_.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    counts_[i] += counts[i];
+    added += counts[i];
+  }
+  if (added == 0) return;
+  min_ns_ = count_ == 0 ? min_ns : std::min(min_ns_, min_ns);
+  max_ns_ = count_ == 0 ? max_ns : std::max(max_ns_, max_ns);
+  count_ += added;
+  sum_ns_ += sum_ns;
+}
+
 void LatencyHistogram::reset() {
   std::fill(counts_.begin(), counts_.end(), 0);
   count_ = 0;

@@ -8,6 +8,7 @@
 // allocates; the 4,608 counters are allocated once, at construction. Not thread-safe: one writer,
 // and merge() to combine per-thread or per-process histograms.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace pipescale::engine {
@@ -38,7 +39,15 @@ class LatencyHistogram {
   void record(std::int64_t value_ns) { record_n(value_ns, 1); }
   void record_n(std::int64_t value_ns, std::uint64_t count);
   void merge(const LatencyHistogram& other);
+  // Adds exported bucket counts (bucket_counts() of another histogram, perhaps copied through
+  // shared memory) with that histogram's exact min, max and sum. A span of another length is a
+  // caller's bug: only its first kBucketCount entries are read.
+  void merge_counts(std::span<const std::uint64_t> counts, std::int64_t min_ns, std::int64_t max_ns, double sum_ns);
   void reset();
+
+  // For export: one counter per bucket (bucket_index() order), and the exact sum of the values.
+  [[nodiscard]] std::span<const std::uint64_t> bucket_counts() const { return counts_; }
+  [[nodiscard]] double sum_ns() const { return sum_ns_; }
 
   [[nodiscard]] std::uint64_t count() const { return count_; }
   // min, max and mean are exact (not bucketed); all three are 0 when empty.

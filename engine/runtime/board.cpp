@@ -1,0 +1,130 @@
+#include "engine/runtime/board.hpp"
+
+#include <new>
+
+namespace pipescale::engine {
+namespace {
+
+constexpr std::uint64_t kPage = 4096;
+const std::string kControlRegion = "stats.control";
+
+std::string region_of(const std::string& process) { return "stats." + process; }
+
+std::uint64_t block_bytes(const ProcessSpec& process, std::uint32_t rows) {
+  switch (process.role) {
+    case RoleKind::kClient: return roles::ClientStats::bytes_for(rows);
+    case RoleKind::kFrontend: return roles::FrontendStats::bytes_for(rows);
+    case RoleKind::kWorker: return sizeof(roles::WorkerStats);
+    case RoleKind::kScheduler: return sizeof(roles::SchedulerStats);
+  }
+  return 0;
+}
+
+std::uint64_t page_round(std::uint64_t bytes) { return (bytes + kPage - 1) / kPage * kPage; }
+
+void shape(Board& board, const Topology& topology) {
+  const auto stages = static_cast<std::size_t>(topology.stage_count());
+  board.frontends.assign(stages, nullptr);
+  board.workers.assign(stages, {});
+  for (const ProcessSpec& process : topology.processes) {
+    if (process.role == RoleKind::kWorker) {
+      auto& stage = board.workers[static_cast<std::size_t>(process.stage)];
+      if (stage.size() <= static_cast<std::size_t>(process.index))
+        stage.resize(static_cast<std::size_t>(process.index) + 1);
+    }
+  }
+}
+
+void place(Board& board, const ProcessSpec& process, void* address) {
+  switch (process.role) {
+    case RoleKind::kClient: board.client = static_cast<roles::ClientStats*>(address); break;
+    case RoleKind::kScheduler: board.scheduler = static_cast<roles::SchedulerStats*>(address); break;
+    case RoleKind::kFrontend:
+      board.frontends[static_cast<std::size_t>(process.stage)] = static_cast<roles::FrontendStats*>(address);
+      break;
+    case RoleKind::kWorker:
+      board.workers[static_cast<std::size_t>(process.stage)][static_cast<std::size_t>(process.index)] =
+          static_cast<roles::WorkerStats*>(address);
+      break;
+  }
+}
+
+}  // namespace
+
+roles::RoleHeader* Board::header(const ProcessSpec& process) const {
+  switch (process.role) {
+    case RoleKind::kClient: return &client->header;
+    case RoleKind::kScheduler: return &scheduler->header;
+    case RoleKind::kFrontend: return &frontends[static_cast<std::size_t>(process.stage)]->header;
+    case RoleKind::kWorker:
+      return &workers[static_cast<std::size_t>(process.stage)][static_cast<std::size_t>(process.index)]->header;
+  }
+  return nullptr;
+}
+
+std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows) {
+  std::uint64_t total = page_round(sizeof(roles::RunControl));
+  for (const ProcessSpec& process : topology.processes) total += page_round(block_bytes(process, rows));
+  return total;
+}
+
+Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows) {
+  Board board;
+  shape(board, topology);
+  auto control = segment.allocate(kControlRegion, sizeof(roles::RunControl), ipc::RegionKind::kBytes);
+  if (!control) return Error{"stats board: " + control.error().message};
+  board.control = new (control->address) roles::RunControl();
+  for (const ProcessSpec& process : topology.processes) {
+    auto region = segment.allocate(region_of(process.name), block_bytes(process, rows), ipc::RegionKind::kBytes);
+    if (!region) return Error{"stats board: " + region.error().message};
+    switch (process.role) {
+      case RoleKind::kClient: {
+        auto* stats = new (region->address) roles::ClientStats();
+        stats->row_capacity.set(rows);
+        new (stats->rows().data()) roles::ClientRow[rows]();
+        break;
+      }
+      case RoleKind::kFrontend: {
+        auto* stats = new (region->address) roles::FrontendStats();
+        stats->row_capacity.set(rows);
+        new (stats->rows().data()) roles::FrontendRow[rows]();
+        break;
+      }
+      case RoleKind::kWorker: new (region->address) roles::WorkerStats(); break;
+      case RoleKind::kScheduler: new (region->address) roles::SchedulerStats(); break;
+    }
+    place(board, process, region->address);
+  }
+  return board;
+}
+
+Result<Board> find_board(const ipc::Segment& segment, const Topology& topology) {
+  Board board;
+  shape(board, topology);
+  auto control = segment.find(kControlRegion, ipc::RegionKind::kBytes);
+  if (!control) return Error{"stats board: " + control.error().message};
+  if (control->bytes < sizeof(roles::RunControl)) return Error{"stats board: control region too small"};
+  board.control = static_cast<roles::RunControl*>(control->address);
+  for (const ProcessSpec& process : topology.processes) {
+    auto region = segment.find(region_of(process.name), ipc::RegionKind::kBytes);
+    if (!region) return Error{"stats board: " + region.error().message};
+    if (region->bytes < block_bytes(process, 0)) {
+      return Error{"stats board: region '" + region_of(process.name) + "' is smaller than its block"};
+    }
+    place(board, process, region->address);
+    // The rows the creator laid out must fit the region: never trust a count read from shared memory.
+    if (process.role == RoleKind::kClient &&
+        roles::ClientStats::bytes_for(board.client->row_capacity.get()) > region->bytes) {
+      return Error{"stats board: the client block's row count does not fit its region"};
+    }
+    if (process.role == RoleKind::kFrontend) {
+      const auto* stats = board.frontends[static_cast<std::size_t>(process.stage)];
+      if (roles::FrontendStats::bytes_for(stats->row_capacity.get()) > region->bytes) {
+        return Error{"stats board: the " + process.name + " block's row count does not fit its region"};
+      }
+    }
+  }
+  return board;
+}
+
+}  // namespace pipescale::engine

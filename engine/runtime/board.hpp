@@ -1,0 +1,34 @@
+#pragma once
+// The run's statistics board: one region per process in the run's segment, holding that role's
+// stats block (roles/common/role_stats.hpp), and one control region the launcher writes. The
+// launcher creates and zeroes them with the segment; every role process finds its own block and
+// the control word by name; the launcher reads them all for progress and results.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/runtime/topology.hpp"
+#include "ipc/common/result.hpp"
+#include "ipc/segment/segment.hpp"
+#include "roles/common/role_stats.hpp"
+
+namespace pipescale::engine {
+
+struct Board {
+  roles::RunControl* control = nullptr;
+  roles::ClientStats* client = nullptr;
+  roles::SchedulerStats* scheduler = nullptr;
+  std::vector<roles::FrontendStats*> frontends;           // [stage]
+  std::vector<std::vector<roles::WorkerStats*>> workers;  // [stage][index]
+
+  // The header of any process's block, by its name in the topology.
+  [[nodiscard]] roles::RoleHeader* header(const ProcessSpec& process) const;
+};
+
+// Bytes the board takes in the segment (for sizing its arena).
+std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows);
+// Creator, before publish(): allocates and initialises every block; rows per time series.
+Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows);
+Result<Board> find_board(const ipc::Segment& segment, const Topology& topology);
+
+}  // namespace pipescale::engine

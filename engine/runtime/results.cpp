@@ -1,0 +1,304 @@
+#include "engine/runtime/results.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "engine/metrics/json_writer.hpp"
+#include "ipc/wait/wait_strategy.hpp"
+
+namespace pipescale::engine {
+namespace {
+
+constexpr std::array<const char*, roles::kDropReasonCount> kReasonNames{
+    "none", "deadline_unreachable", "deadline_expired", "queue_full", "shutting_down"};
+
+double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+double us(std::int64_t ns) { return static_cast<double>(ns) / 1e3; }
+
+Status write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Error{"cannot write " + path.string() + ": " + std::strerror(errno)};
+  return Ok{};
+}
+
+LatencyHistogram hop_histogram(const Board& board) {
+  LatencyHistogram hops;
+  board.client->hop_bins.merge_into(hops);
+  for (const auto& stage : board.workers) {
+    for (const roles::WorkerStats* worker : stage) worker->dispatch_hop_bins.merge_into(hops);
+  }
+  return hops;
+}
+
+double worker_seconds(const Board& board, std::size_t stage) {
+  double total = 0.0;
+  for (const roles::WorkerStats* worker : board.workers[stage]) total += static_cast<double>(worker->on_ns.get()) / 1e9;
+  return total;
+}
+
+void percentiles_ms(JsonWriter& json, const LatencySummary& s) {
+  json.begin_object();
+  json.key("p50").value(ms(s.p50_ns)).key("p90").value(ms(s.p90_ns)).key("p99").value(ms(s.p99_ns));
+  json.key("p999").value(ms(s.p999_ns)).key("max").value(ms(s.max_ns)).key("mean").value(s.mean_ns / 1e6);
+  json.key("count").value(s.count);
+  json.end_object();
+}
+
+void percentiles_us(JsonWriter& json, const LatencySummary& s) {
+  json.begin_object();
+  json.key("p50").value(us(s.p50_ns)).key("p90").value(us(s.p90_ns)).key("p99").value(us(s.p99_ns));
+  json.key("p999").value(us(s.p999_ns)).key("max").value(us(s.max_ns)).key("count").value(s.count);
+  json.end_object();
+}
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string summary_json(const RunRecord& record, const Summary& summary) {
+  const PipelineConfig& config = *record.config;
+  const Board& board = *record.board;
+  const roles::ClientStats& client = *board.client;
+  JsonWriter json;
+  json.begin_object();
+  json.key("transport").value(transport_name(config.run.transport));
+  json.key("scheduler_enabled").value(config.scheduler.enabled);
+  json.key("slo_ms").value(config.run.slo_ms);
+  json.key("duration_s").value(config.run.duration_s);
+  json.key("warmup_s").value(config.run.warmup_s);
+  json.key("elapsed_s").value(record.elapsed_s);
+  json.key("interrupted").value(record.interrupted);
+  json.key("role_failures").begin_array();
+  for (const std::string& failure : record.failures) json.value(failure);
+  json.end_array();
+  json.key("sent").value(summary.sent);
+  json.key("completed").value(summary.completed);
+  json.key("completed_within_slo").value(summary.completed_within_slo);
+  json.key("dropped").value(summary.dropped);
+  json.key("failed").value(summary.failed);
+  json.key("failed_unreturned").value(client.failures_unreturned.get());
+  json.key("unknown_returns").value(client.unknown_returns.get());
+  json.key("slo_attainment").value(summary.slo_attainment);
+  json.key("latency_ms");
+  percentiles_ms(json, summary.latency);
+  json.key("hop_overhead_us");
+  percentiles_us(json, summary.hop);
+  json.key("hops_us").begin_object();
+  constexpr std::array<const char*, roles::kHopKindCount> kHopNames{"client_to_frontend", "worker_to_next_frontend",
+                                                                    "worker_to_client", "drop_to_client"};
+  for (std::size_t k = 0; k < roles::kHopKindCount; ++k) {
+    json.key(kHopNames[k]);
+    percentiles_us(json, client.hops[k].read());
+  }
+  LatencyHistogram dispatch;
+  for (const auto& stage : board.workers) {
+    for (const roles::WorkerStats* worker : stage) worker->dispatch_hop_bins.merge_into(dispatch);
+  }
+  json.key("frontend_to_worker");
+  percentiles_us(json, dispatch.summary());
+  json.end_object();
+  json.key("send_lag_us");
+  percentiles_us(json, client.send_lag.read());
+  json.key("late_sends").value(client.late_sends.get());
+  json.key("drops_by_stage").begin_object();
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    json.key(config.stages[s].name).begin_object();
+    std::uint64_t total = 0;
+    for (std::size_t r = 1; r < roles::kDropReasonCount; ++r) total += client.drops[s][r].get();
+    json.key("total").value(total);
+    for (std::size_t r = 1; r < roles::kDropReasonCount; ++r) json.key(kReasonNames[r]).value(client.drops[s][r].get());
+    json.end_object();
+  }
+  json.end_object();
+  json.key("failures_by_stage").begin_object();
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    json.key(config.stages[s].name).value(client.failures[s].get());
+  }
+  json.end_object();
+  json.key("worker_seconds").begin_object();
+  for (std::size_t s = 0; s < config.stages.size(); ++s)
+    json.key(config.stages[s].name).value(worker_seconds(board, s));
+  json.end_object();
+  json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
+  json.key("cpus").value(static_cast<std::uint64_t>(record.plan->pus.size()));
+  json.key("wait_strategy").value(ipc::to_string(record.plan->wait.kind));
+  json.key("wait_spin_ns").value(record.plan->wait.spin_ns);
+  json.end_object();
+  return json.str() + "\n";
+}
+
+std::string timeseries_csv(const RunRecord& record) {
+  const PipelineConfig& config = *record.config;
+  const Board& board = *record.board;
+  std::ostringstream out;
+  out << "second,offered,completed,within_slo,dropped,failed,slo_attainment,p50_ms,p90_ms,p99_ms,max_ms";
+  for (const StageConfig& stage : config.stages) {
+    out << ',' << stage.name << "_arrivals," << stage.name << "_active_workers," << stage.name << "_target_workers,"
+        << stage.name << "_batch_size," << stage.name << "_queue_max," << stage.name << "_batches";
+  }
+  out << '\n';
+  const auto rows = board.client->rows();
+  const std::uint32_t published =
+      std::min<std::uint32_t>(board.client->rows_published.get(), static_cast<std::uint32_t>(rows.size()));
+  for (std::uint32_t r = 0; r < published; ++r) {
+    const roles::ClientRow& row = rows[r];
+    const std::uint64_t offered = row.offered.get();
+    const std::uint64_t returned = row.completed.get() + row.dropped.get() + row.failed.get();
+    const double attainment =
+        returned == 0 ? 1.0 : static_cast<double>(row.within_slo.get()) / static_cast<double>(returned);
+    out << r << ',' << offered << ',' << row.completed.get() << ',' << row.within_slo.get() << ',' << row.dropped.get()
+        << ',' << row.failed.get() << ',' << fixed(attainment, 4) << ',' << fixed(ms(row.p50_ns.get()), 3) << ','
+        << fixed(ms(row.p90_ns.get()), 3) << ',' << fixed(ms(row.p99_ns.get()), 3) << ','
+        << fixed(ms(row.max_ns.get()), 3);
+    for (std::size_t s = 0; s < config.stages.size(); ++s) {
+      const roles::FrontendStats& frontend = *board.frontends[s];
+      const auto stage_rows = frontend.rows();
+      if (r < frontend.rows_published.get() && r < stage_rows.size()) {
+        const roles::FrontendRow& stage_row = stage_rows[r];
+        out << ',' << stage_row.arrivals.get() << ',' << stage_row.active_workers.get() << ','
+            << stage_row.target_workers.get() << ',' << stage_row.batch_size.get() << ',' << stage_row.queue_max.get()
+            << ',' << stage_row.batches.get();
+      } else {
+        out << ",,,,,,";
+      }
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+std::string stages_csv(const RunRecord& record) {
+  const PipelineConfig& config = *record.config;
+  const Board& board = *record.board;
+  std::ostringstream out;
+  out << "stage,name,workers_min,workers_max,arrivals,dropped,batches,batched_requests,mean_batch_size,"
+         "batches_full,batches_deadline,worker_seconds,busy_seconds,queueing_p50_ms,queueing_p99_ms,"
+         "dispatch_p50_ms,dispatch_p99_ms,execution_p50_ms,execution_p99_ms,dispatch_failures,forward_failures\n";
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    const roles::FrontendStats& frontend = *board.frontends[s];
+    std::uint64_t dropped = 0;
+    for (const auto& reason : frontend.drops) dropped += reason.get();
+    double busy = 0.0;
+    std::uint64_t forward_failures = 0;
+    for (const roles::WorkerStats* worker : board.workers[s]) {
+      busy += static_cast<double>(worker->busy_ns.get()) / 1e9;
+      forward_failures += worker->forward_failures.get();
+    }
+    const std::uint64_t batches = frontend.batches.get();
+    const std::uint64_t batched = frontend.batched_requests.get();
+    const auto& parts = board.client->stages[s];
+    out << s << ',' << config.stages[s].name << ',' << config.stages[s].workers_min << ','
+        << config.stages[s].workers_max << ',' << frontend.arrivals.get() << ',' << dropped << ',' << batches << ','
+        << batched << ',' << fixed(batches == 0 ? 0.0 : static_cast<double>(batched) / static_cast<double>(batches), 2)
+        << ',' << frontend.batch_triggers[1].get() << ',' << frontend.batch_triggers[2].get() << ','
+        << fixed(worker_seconds(board, s), 3) << ',' << fixed(busy, 3) << ','
+        << fixed(ms(parts.queueing.p50_ns.get()), 3) << ',' << fixed(ms(parts.queueing.p99_ns.get()), 3) << ','
+        << fixed(ms(parts.dispatch.p50_ns.get()), 3) << ',' << fixed(ms(parts.dispatch.p99_ns.get()), 3) << ','
+        << fixed(ms(parts.execution.p50_ns.get()), 3) << ',' << fixed(ms(parts.execution.p99_ns.get()), 3) << ','
+        << frontend.dispatch_failures.get() << ',' << forward_failures << '\n';
+  }
+  return out.str();
+}
+
+std::string summary_table(const RunRecord& record, const Summary& summary) {
+  const PipelineConfig& config = *record.config;
+  const Board& board = *record.board;
+  std::ostringstream out;
+  out << "pipescale run: " << config.stages.size() << " stages, transport " << transport_name(config.run.transport)
+      << ", scheduler " << (config.scheduler.enabled ? "on" : "off (static baseline)") << ", SLO "
+      << fixed(config.run.slo_ms, 1) << " ms" << (record.interrupted ? ", INTERRUPTED" : "") << '\n';
+  out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "
+      << summary.completed_within_slo << "  dropped " << summary.dropped << "  failed " << summary.failed << '\n';
+  out << "  SLO attainment " << fixed(summary.slo_attainment * 100.0, 2) << " %   latency ms p50 "
+      << fixed(ms(summary.latency.p50_ns), 2) << "  p90 " << fixed(ms(summary.latency.p90_ns), 2) << "  p99 "
+      << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 " << fixed(ms(summary.latency.p999_ns), 2) << "  max "
+      << fixed(ms(summary.latency.max_ns), 2) << '\n';
+  out << "  hop overhead us p50 " << fixed(us(summary.hop.p50_ns), 1) << "  p99 " << fixed(us(summary.hop.p99_ns), 1)
+      << "  (" << summary.hop.count << " hops)\n";
+  out << "  stage         arrivals   dropped   batches  mean batch  worker-s\n";
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    const roles::FrontendStats& frontend = *board.frontends[s];
+    std::uint64_t dropped = 0;
+    for (const auto& reason : frontend.drops) dropped += reason.get();
+    const std::uint64_t batches = frontend.batches.get();
+    char line[160];
+    std::snprintf(
+        line, sizeof line, "  %-12s %9llu %9llu %9llu %11.2f %9.1f\n", config.stages[s].name.c_str(),
+        static_cast<unsigned long long>(frontend.arrivals.get()), static_cast<unsigned long long>(dropped),
+        static_cast<unsigned long long>(batches),
+        batches == 0 ? 0.0 : static_cast<double>(frontend.batched_requests.get()) / static_cast<double>(batches),
+        worker_seconds(board, s));
+    out << line;
+  }
+  for (const std::string& failure : record.failures) out << "  role failure: " << failure << '\n';
+  out << "  results: " << record.dir.string() << '\n';
+  return out.str();
+}
+
+}  // namespace
+
+Summary summarize(const RunRecord& record) {
+  const roles::ClientStats& client = *record.board->client;
+  Summary summary;
+  summary.sent = client.sent.get();
+  summary.completed = client.completed.get();
+  summary.completed_within_slo = client.within_slo.get();
+  summary.dropped = client.dropped.get();
+  summary.failed = client.failed.get();
+  summary.slo_attainment =
+      summary.sent == 0 ? 0.0 : static_cast<double>(summary.completed_within_slo) / static_cast<double>(summary.sent);
+  LatencyHistogram latency;
+  client.latency_bins.merge_into(latency);
+  summary.latency = latency.summary();
+  summary.hop = hop_histogram(*record.board).summary();
+  return summary;
+}
+
+Status write_placement(const RunRecord& record) {
+  JsonWriter json;
+  json.begin_object();
+  json.key("pus").value(record.plan->pus);
+  json.key("oversubscribed").value(record.plan->oversubscribed);
+  json.key("wait_strategy").value(ipc::to_string(record.plan->wait.kind));
+  json.key("wait_spin_ns").value(record.plan->wait.spin_ns);
+  json.key("processes").begin_array();
+  for (std::size_t i = 0; i < record.plan->processes.size(); ++i) {
+    const ProcessPlacement& placement = record.plan->processes[i];
+    json.begin_object();
+    json.key("name").value(placement.process->name);
+    json.key("role").value(role_name(placement.process->role));
+    if (placement.process->stage >= 0) {
+      json.key("stage").value(placement.process->stage);
+      json.key("stage_name").value(record.config->stages[static_cast<std::size_t>(placement.process->stage)].name);
+    }
+    if (placement.process->index >= 0) json.key("index").value(placement.process->index);
+    json.key("pid").value(i < record.pids.size() ? record.pids[i] : 0);
+    json.key("cpus").value(placement.cpus);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return write_file(record.dir / "placement.json", json.str() + "\n");
+}
+
+Result<std::string> write_results(const RunRecord& record) {
+  const Summary summary = summarize(record);
+  if (auto written = write_file(record.dir / "summary.json", summary_json(record, summary)); !written) {
+    return written.error();
+  }
+  if (auto written = write_file(record.dir / "timeseries.csv", timeseries_csv(record)); !written) {
+    return written.error();
+  }
+  if (auto written = write_file(record.dir / "stages.csv", stages_csv(record)); !written) return written.error();
+  return summary_table(record, summary);
+}
+
+}  // namespace pipescale::engine

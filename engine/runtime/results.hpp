@@ -1,0 +1,54 @@
+#pragma once
+// The results folder of a run, written from the statistics board once every role has exited:
+//
+//   config.toml       the effective config (written by the launcher before the run)
+//   placement.json    each process: role, stage, pid, cpus; and the wait strategy
+//   summary.json      the totals, SLO attainment, latency and hop percentiles, drops by stage
+//   timeseries.csv    one row per second of the run
+//   stages.csv        one row per stage
+//   logs/             each role process's stderr
+//
+// engine/runtime/README.md documents every field and column.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.hpp"
+#include "engine/metrics/latency_histogram.hpp"
+#include "engine/runtime/board.hpp"
+#include "engine/runtime/placement_plan.hpp"
+#include "engine/runtime/topology.hpp"
+#include "ipc/common/result.hpp"
+
+namespace pipescale::engine {
+
+struct RunRecord {
+  std::filesystem::path dir;
+  const PipelineConfig* config = nullptr;
+  const Topology* topology = nullptr;
+  const PlacementPlan* plan = nullptr;
+  const Board* board = nullptr;
+  std::vector<int> pids;  // topology order; 0 for a process that never started
+  bool interrupted = false;
+  std::vector<std::string> failures;  // one line per role that failed or died
+  double elapsed_s = 0.0;             // from the first send to the end
+};
+
+struct Summary {
+  std::uint64_t sent = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t completed_within_slo = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t failed = 0;
+  double slo_attainment = 0.0;
+  LatencySummary latency;
+  LatencySummary hop;
+};
+
+Summary summarize(const RunRecord& record);
+Status write_placement(const RunRecord& record);
+// summary.json, timeseries.csv and stages.csv; returns the table printed at the end.
+Result<std::string> write_results(const RunRecord& record);
+
+}  // namespace pipescale::engine

@@ -1,0 +1,294 @@
+#include "roles/client/client.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace pipescale::roles {
+namespace {
+
+constexpr std::int64_t kSecondNs = 1'000'000'000;
+constexpr std::int64_t kLateSendNs = 1'000'000;
+
+std::size_t reason_index(schema::DropReason reason) {
+  const auto index = static_cast<std::size_t>(reason);
+  return index < kDropReasonCount ? index : 0;
+}
+
+std::size_t stage_index(std::uint16_t stage) { return std::min<std::size_t>(stage, kMaxStages - 1); }
+
+}  // namespace
+
+Client::Client(const engine::Clock& clock, const ClientSettings& settings, engine::ArrivalProcess arrivals,
+               services::FrontendStub& first_stage, ClientStats& stats)
+    : clock_(&clock),
+      settings_(settings),
+      arrivals_(std::move(arrivals)),
+      first_stage_(&first_stage),
+      stats_(&stats),
+      hops_(kHopKindCount),
+      queueing_(settings.stage_count),
+      dispatch_(settings.stage_count),
+      execution_(settings.stage_count) {
+  returned_ids_.reserve(settings.expected_requests);
+}
+
+void Client::start(std::int64_t start_ns, std::int64_t end_ns) {
+  start_ns_ = start_ns;
+  end_ns_ = end_ns;
+  started_ = true;
+  const auto first = arrivals_.next_ns();
+  sending_ = first.has_value() && start_ns + *first < end_ns;
+  if (sending_) {
+    next_send_ns_ = start_ns + *first;
+  } else {
+    sending_ended_ns_ = start_ns;
+  }
+}
+
+void Client::stop_sending(std::int64_t now_ns) {
+  if (!sending_) return;
+  sending_ = false;
+  sending_ended_ns_ = now_ns;
+}
+
+std::size_t Client::do_work(std::int64_t now_ns) {
+  if (!started_ || finished_) return 0;
+  close_rows(now_ns);
+  int sends = 0;
+  while (sending_ && next_send_ns_ <= now_ns && sends < settings_.max_sends_per_step) {
+    send_one(next_send_ns_, now_ns);
+    ++sends;
+    const auto next = arrivals_.next_ns();
+    if (!next.has_value() || start_ns_ + *next >= end_ns_) {
+      sending_ = false;
+      sending_ended_ns_ = std::max(now_ns, std::min(end_ns_, next.has_value() ? start_ns_ + *next : now_ns));
+      break;
+    }
+    next_send_ns_ = start_ns_ + *next;
+  }
+  // The trace may end with a stretch of rate 0: sending is over at end_ns either way.
+  if (sending_ && now_ns >= end_ns_) {
+    sending_ = false;
+    sending_ended_ns_ = now_ns;
+  }
+  return static_cast<std::size_t>(sends);
+}
+
+std::int64_t Client::next_timer_ns() const {
+  if (!started_ || finished_) return 0;
+  const std::int64_t row_end = start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs;
+  if (sending_) return std::min(next_send_ns_, row_end);
+  return std::min(row_end, sending_ended_ns_ + settings_.drain_timeout_ns);
+}
+
+bool Client::finished(std::int64_t now_ns) const {
+  if (!started_) return false;
+  if (finished_) return true;
+  if (sending_) return false;
+  return outstanding() == 0 || now_ns >= sending_ended_ns_ + settings_.drain_timeout_ns;
+}
+
+void Client::send_one(std::int64_t intended_ns, std::int64_t now_ns) {
+  const std::uint64_t id = next_id_++;
+  returned_ids_.push_back(0);
+  if (first_counted_id_ == UINT64_MAX && intended_ns >= start_ns_ + settings_.warmup_ns) first_counted_id_ = id;
+  if (counted(id)) {
+    stats_->sent.add(1);
+    ++counted_sent_;
+  }
+  stats_->outstanding.set(static_cast<std::int64_t>(outstanding()));
+  if (ClientRow* row = row_at(intended_ns)) row->offered.add(1);
+  const std::int64_t lag = now_ns - intended_ns;
+  send_lag_.record(lag);
+  if (lag > kLateSendNs) stats_->late_sends.add(1);
+
+  RequestRecord record;
+  record.request_id = id;
+  record.client_id = settings_.client_id;
+  record.intended_send_ns = intended_ns;
+  record.actual_send_ns = now_ns;
+  record.deadline_ns = intended_ns + settings_.slo_ns;
+  record.stage = 0;
+  record.stage_count = settings_.stage_count;
+  const ipc::StatusCode status = first_stage_->send_request_async(
+      [&record](flatbuffers::FlatBufferBuilder& builder) { return build_request(builder, record); },
+      now_ns + settings_.rpc_timeout_ns,
+      [this, id](ipc::StatusCode code, const schema::Response* response) {
+        if (code != ipc::StatusCode::kOk) {
+          on_first_hop_failed(id, code);
+        } else if (!response->accepted()) {
+          on_first_hop_refused(id, response->reason());
+        }
+      });
+  if (status != ipc::StatusCode::kOk) on_first_hop_failed(id, status);
+}
+
+bool Client::take(std::uint64_t request_id) {
+  if (finished_) return false;  // finish() counted every outstanding request already
+  if (request_id >= next_id_ || returned_ids_[request_id] != 0) {
+    stats_->unknown_returns.add(1);
+    return false;
+  }
+  returned_ids_[request_id] = 1;
+  ++returned_;
+  if (counted(request_id)) ++counted_returned_;
+  stats_->outstanding.set(static_cast<std::int64_t>(outstanding()));
+  return true;
+}
+
+// The first hop failed: the request never entered the pipeline.
+void Client::on_first_hop_failed(std::uint64_t request_id, ipc::StatusCode /*status*/) {
+  if (take(request_id)) account_failed(request_id, 0, clock_->now_ns());
+}
+
+void Client::on_first_hop_refused(std::uint64_t request_id, schema::DropReason reason) {
+  if (take(request_id)) account_dropped(request_id, 0, reason, clock_->now_ns());
+}
+
+void Client::on_send_request(const schema::Request& request,
+                             services::ResponseWriter<services::ClientRpc::SendRequest>& response) {
+  const std::int64_t now = clock_->now_ns();
+  close_rows(now);
+  if (take(request.request_id())) {
+    switch (request.outcome()) {
+      case schema::Outcome::Completed: account_completed(request, now); break;
+      case schema::Outcome::Dropped:
+        account_dropped(request.request_id(), request.outcome_stage(), request.drop_reason(), now);
+        break;
+      default:  // Failed, or a request returned while still in flight: the pipeline lost it
+        account_failed(request.request_id(), request.outcome_stage(), now);
+        break;
+    }
+    record_stamps(request, now);
+  }
+  const std::uint64_t id = request.request_id();
+  (void)response.reply([id](flatbuffers::FlatBufferBuilder& builder) {
+    return schema::CreateResponse(builder, id, true, schema::DropReason::None);
+  });
+}
+
+void Client::account_completed(const schema::Request& request, std::int64_t now_ns) {
+  const std::int64_t latency = now_ns - request.intended_send_ns();
+  const bool within = latency <= settings_.slo_ns;
+  if (counted(request.request_id())) {
+    stats_->completed.add(1);
+    if (within) stats_->within_slo.add(1);
+    latency_.record(latency);
+  }
+  row_latency_.record(latency);
+  if (ClientRow* row = row_at(now_ns)) {
+    row->completed.add(1);
+    if (within) row->within_slo.add(1);
+  }
+}
+
+void Client::account_dropped(std::uint64_t request_id, std::uint16_t stage, schema::DropReason reason,
+                             std::int64_t now_ns) {
+  if (counted(request_id)) {
+    stats_->dropped.add(1);
+    stats_->drops[stage_index(stage)][reason_index(reason)].add(1);
+  }
+  if (ClientRow* row = row_at(now_ns)) row->dropped.add(1);
+}
+
+void Client::account_failed(std::uint64_t request_id, std::uint16_t stage, std::int64_t now_ns) {
+  if (counted(request_id)) {
+    stats_->failed.add(1);
+    stats_->failures[stage_index(stage)].add(1);
+  }
+  if (ClientRow* row = row_at(now_ns)) row->failed.add(1);
+}
+
+// Every hop and stage part whose two stamps the request carries.
+void Client::record_stamps(const schema::Request& request, std::int64_t now_ns) {
+  const auto* visits = request.stages();
+  if (visits == nullptr) return;
+  const std::uint32_t n = std::min<std::uint32_t>(visits->size(), settings_.stage_count);
+  auto hop = [this](HopKind kind, std::int64_t from, std::int64_t to) {
+    if (from == 0 || to == 0) return;
+    hops_[static_cast<std::size_t>(kind)].record(to - from);
+    all_hops_.record(to - from);
+  };
+  if (n > 0) hop(HopKind::kClientToFrontend, request.actual_send_ns(), visits->Get(0)->timestamps().arrived_ns());
+  for (std::uint32_t s = 0; s < n; ++s) {
+    const schema::StageTimestamps& t = visits->Get(s)->timestamps();
+    if (t.arrived_ns() != 0 && t.batched_ns() != 0) queueing_[s].record(t.batched_ns() - t.arrived_ns());
+    if (t.batched_ns() != 0 && t.started_ns() != 0) dispatch_[s].record(t.started_ns() - t.batched_ns());
+    if (t.started_ns() != 0 && t.finished_ns() != 0) execution_[s].record(t.finished_ns() - t.started_ns());
+    if (s + 1 < n) hop(HopKind::kWorkerToFrontend, t.finished_ns(), visits->Get(s + 1)->timestamps().arrived_ns());
+  }
+  if (request.outcome() == schema::Outcome::Completed && n > 0) {
+    hop(HopKind::kWorkerToClient, visits->Get(n - 1)->timestamps().finished_ns(), now_ns);
+  } else if (request.outcome() == schema::Outcome::Dropped) {
+    hop(HopKind::kDropToClient, request.ended_ns(), now_ns);
+  }
+}
+
+ClientRow* Client::row_at(std::int64_t t_ns) {
+  const auto rows = stats_->rows();
+  if (t_ns < start_ns_ || rows.empty()) return rows.empty() ? nullptr : &rows.front();
+  const auto index = static_cast<std::size_t>((t_ns - start_ns_) / kSecondNs);
+  return &rows[std::min(index, rows.size() - 1)];  // a run past its rows adds to the last one
+}
+
+void Client::close_rows(std::int64_t now_ns) {
+  if (!started_) return;
+  const auto rows = stats_->rows();
+  while (start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs <= now_ns) {
+    if (current_row_ < rows.size()) {
+      ClientRow& row = rows[current_row_];
+      const engine::LatencySummary s = row_latency_.summary();
+      row.p50_ns.set(s.p50_ns);
+      row.p90_ns.set(s.p90_ns);
+      row.p99_ns.set(s.p99_ns);
+      row.max_ns.set(s.max_ns);
+      stats_->rows_published.set(current_row_ + 1);
+    }
+    row_latency_.reset();
+    ++current_row_;
+    publish_summaries();
+  }
+}
+
+void Client::publish_summaries() {
+  stats_->latency.publish(latency_);
+  stats_->send_lag.publish(send_lag_);
+  for (std::size_t k = 0; k < kHopKindCount; ++k) stats_->hops[k].publish(hops_[k]);
+  for (std::size_t s = 0; s < queueing_.size(); ++s) {
+    stats_->stages[s].queueing.publish(queueing_[s]);
+    stats_->stages[s].dispatch.publish(dispatch_[s]);
+    stats_->stages[s].execution.publish(execution_[s]);
+  }
+  stats_->latency_bins.publish(latency_);
+  stats_->hop_bins.publish(all_hops_);
+}
+
+void Client::finish(std::int64_t now_ns) {
+  if (finished_) return;
+  sending_ = false;
+  close_rows(now_ns);
+  const std::uint64_t lost = outstanding();
+  if (lost != 0) {
+    const std::uint64_t lost_counted = counted_sent_ - counted_returned_;
+    stats_->failed.add(lost_counted);
+    stats_->failures_unreturned.add(lost_counted);
+    if (ClientRow* row = row_at(now_ns)) row->failed.add(lost);
+    returned_ = next_id_;
+    stats_->outstanding.set(0);
+  }
+  // The partial last second.
+  const auto rows = stats_->rows();
+  if (current_row_ < rows.size()) {
+    ClientRow& row = rows[current_row_];
+    const engine::LatencySummary s = row_latency_.summary();
+    row.p50_ns.set(s.p50_ns);
+    row.p90_ns.set(s.p90_ns);
+    row.p99_ns.set(s.p99_ns);
+    row.max_ns.set(s.max_ns);
+    stats_->rows_published.set(current_row_ + 1);
+  }
+  publish_summaries();
+  finished_ = true;
+}
+
+}  // namespace pipescale::roles

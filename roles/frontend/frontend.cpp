@@ -1,0 +1,500 @@
+#include "roles/frontend/frontend.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "roles/common/wire_state.hpp"
+
+namespace pipescale::roles {
+namespace {
+
+constexpr std::int64_t kSecondNs = 1'000'000'000;
+constexpr auto kFailedPrecondition = static_cast<std::uint16_t>(ipc::StatusCode::kFailedPrecondition);
+
+std::size_t reason_index(schema::DropReason reason) {
+  const auto index = static_cast<std::size_t>(reason);
+  return index < kDropReasonCount ? index : 0;
+}
+
+}  // namespace
+
+Frontend::Frontend(const engine::Clock& clock, const FrontendSettings& settings, LatencyProfile profile,
+                   std::vector<services::WorkerStub*> workers, std::vector<std::uint64_t> worker_ids,
+                   services::ClientStub& client, services::SchedulerStub& scheduler, FrontendStats& stats)
+    : clock_(&clock),
+      settings_(settings),
+      profile_(std::move(profile)),
+      links_(workers.size()),
+      views_(workers.size()),
+      scratch_views_(workers.size()),
+      client_(&client),
+      scheduler_(&scheduler),
+      stats_(&stats),
+      queue_(static_cast<std::size_t>(std::max(1, settings.queue_capacity))),
+      in_flight_(workers.size() * static_cast<std::size_t>(settings.max_batches_per_worker + 2)),
+      target_batch_(std::clamp(settings.initial_batch_size, 1, profile_.max_batch())),
+      target_workers_(std::clamp(settings.initial_workers, 0, static_cast<int>(workers.size()))) {
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    links_[i].stub = workers[i];
+    links_[i].id = i < worker_ids.size() ? worker_ids[i] : i + 1;
+  }
+  for (InFlightBatch& batch : in_flight_) {
+    batch.request_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
+    batch.client_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
+  }
+  worker_plan_.to_start.reserve(workers.size());
+  worker_plan_.to_stop.reserve(workers.size());
+  offsets_.reserve(static_cast<std::size_t>(profile_.max_batch()));
+  publish_gauges();
+}
+
+int Frontend::count_workers(WorkerState state) const {
+  return static_cast<int>(
+      std::count_if(views_.begin(), views_.end(), [state](const WorkerView& view) { return view.state == state; }));
+}
+
+void Frontend::prepare(std::int64_t now_ns) {
+  plan(now_ns);
+  next_report_ns_ = now_ns + settings_.report_interval_ns;
+  window_start_ns_ = now_ns;
+}
+
+bool Frontend::ready() const {
+  int alive = 0;
+  for (const WorkerLink& link : links_) alive += link.dead ? 0 : 1;
+  return count_workers(WorkerState::kActive) >= std::min(settings_.initial_workers, alive);
+}
+
+void Frontend::start(std::int64_t start_ns) {
+  started_ = true;
+  start_ns_ = start_ns;
+  current_row_ = 0;
+}
+
+void Frontend::pop_front() {
+  queue_head_ = (queue_head_ + 1) % queue_.size();
+  --queue_count_;
+}
+
+// Even started now alone in a batch, it would reach the Client after its deadline.
+bool Frontend::hopeless(const RequestRecord& record, std::int64_t now_ns) const {
+  return should_drop(now_ns, record.deadline_ns, profile_, settings_.path);
+}
+
+void Frontend::drop(RequestRecord& record, schema::DropReason reason, std::int64_t now_ns) {
+  stats_->drops[reason_index(reason)].add(1);
+  ++window_drops_;
+  if (FrontendRow* row = row_at(now_ns)) row->dropped.add(1);
+  const Outcome outcome{schema::Outcome::Dropped, settings_.stage, reason, 0, now_ns};
+  (void)client_->send_request_async(
+      [&](flatbuffers::FlatBufferBuilder& builder) { return build_request(builder, record, outcome); },
+      now_ns + settings_.rpc_timeout_ns, {});
+}
+
+void Frontend::on_send_request(const schema::Request& request,
+                               services::ResponseWriter<services::FrontendRpc::SendRequest>& response) {
+  const std::int64_t now = clock_->now_ns();
+  const std::uint64_t id = request.request_id();
+  stats_->arrivals.add(1);
+  ++window_arrivals_;
+  if (FrontendRow* row = row_at(now)) row->arrivals.add(1);
+  if (queue_count_ == queue_.size()) {
+    stats_->drops[reason_index(schema::DropReason::QueueFull)].add(1);
+    ++window_drops_;
+    if (FrontendRow* row = row_at(now)) row->dropped.add(1);
+    (void)response.reply([id](flatbuffers::FlatBufferBuilder& builder) {
+      return schema::CreateResponse(builder, id, false, schema::DropReason::QueueFull);
+    });
+    return;
+  }
+  RequestRecord& record = queue_[(queue_head_ + queue_count_) % queue_.size()];
+  copy_request(request, settings_.stage_count, record);
+  record.stage = settings_.stage;
+  record.visit(settings_.stage) = schema::StageVisit{};
+  record.visit(settings_.stage).mutable_timestamps().mutate_arrived_ns(now);
+  (void)response.reply([id](flatbuffers::FlatBufferBuilder& builder) {
+    return schema::CreateResponse(builder, id, true, schema::DropReason::None);
+  });
+  if (hopeless(record, now)) {
+    drop(record,
+         now > record.deadline_ns ? schema::DropReason::DeadlineExpired : schema::DropReason::DeadlineUnreachable, now);
+    return;
+  }
+  ++queue_count_;
+  next_timer_ns_ = now;  // decide at the next step
+}
+
+void Frontend::drop_hopeless_head(std::int64_t now_ns) {
+  while (queue_count_ > 0 && hopeless(queued(0), now_ns)) {
+    RequestRecord& head = queued(0);
+    drop(head,
+         now_ns > head.deadline_ns ? schema::DropReason::DeadlineExpired : schema::DropReason::DeadlineUnreachable,
+         now_ns);
+    pop_front();
+  }
+}
+
+std::size_t Frontend::do_work(std::int64_t now_ns) {
+  std::size_t work = 0;
+  close_rows(now_ns);
+  if (plan_due_) {
+    plan(now_ns);
+    ++work;
+  }
+  if (next_report_ns_ != 0 && now_ns >= next_report_ns_) {
+    report(now_ns);
+    ++work;
+  }
+  work += cut_batches(now_ns);
+  publish_gauges();
+  return work;
+}
+
+// Drops first, then cuts, as long as a cut is due and a Worker has room; then sets the timer.
+std::size_t Frontend::cut_batches(std::int64_t now_ns) {
+  std::size_t work = 0;
+  std::int64_t recheck = BatchCut::kNever;
+  for (;;) {
+    const std::size_t before = queue_count_;
+    drop_hopeless_head(now_ns);
+    work += before - queue_count_;
+    if (queue_count_ == 0) break;
+    // The Worker the batch would go to, and when it can start it: a batch cut for a busy Worker
+    // waits in its queue, so the cut is decided as of that moment, not as of now.
+    const std::ptrdiff_t worker = pick_worker(now_ns);
+    const std::int64_t start_ns =
+        worker < 0 ? now_ns : std::max(now_ns, views_[static_cast<std::size_t>(worker)].busy_until_ns);
+    // The stage's own deadline for the oldest request: what is left once the later stages' budgets
+    // are set aside (they batch too). Drops above still use the end-to-end path: a drop is for a
+    // request that cannot make it at all.
+    const BatchCut cut = decide_batch_cut(start_ns, static_cast<int>(queue_count_), target_batch_,
+                                          queued(0).deadline_ns - settings_.later_budgets_ns, profile_, DeadlinePath{},
+                                          settings_.slack_ns);
+    if (cut.batch_size == 0) {
+      // recheck_at is the latest start itself: waiting until then is fine once the Worker is free.
+      recheck = cut.recheck_at_ns == BatchCut::kNever ? cut.recheck_at_ns : std::max(now_ns + 1, cut.recheck_at_ns);
+      break;
+    }
+    if (worker < 0) {
+      // Every Worker is full or off: wait for one to report room, or for the head to turn hopeless.
+      const std::int64_t head_hopeless_at =
+          queued(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
+      recheck = std::max(now_ns + 1, head_hopeless_at);
+      break;
+    }
+    const auto trigger =
+        static_cast<int>(queue_count_) >= target_batch_ ? schema::BatchTrigger::Full : schema::BatchTrigger::Deadline;
+    dispatch(static_cast<std::size_t>(worker), cut.batch_size, trigger, now_ns);
+    ++work;
+  }
+  std::int64_t timer = recheck == BatchCut::kNever ? 0 : recheck;
+  if (next_report_ns_ != 0) timer = timer == 0 ? next_report_ns_ : std::min(timer, next_report_ns_);
+  if (started_) {
+    const std::int64_t row_end = start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs;
+    timer = timer == 0 ? row_end : std::min(timer, row_end);
+  }
+  next_timer_ns_ = timer;
+  return work;
+}
+
+// The least-loaded active Worker among those with room for another batch; -1 if none.
+std::ptrdiff_t Frontend::pick_worker(std::int64_t now_ns) {
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    scratch_views_[i] = views_[i];
+    if (links_[i].dead || views_[i].queue_length >= settings_.max_batches_per_worker) {
+      scratch_views_[i].state = WorkerState::kOff;
+    }
+  }
+  const auto chosen = pick_least_loaded_worker(scratch_views_, now_ns);
+  return chosen.has_value() ? static_cast<std::ptrdiff_t>(*chosen) : -1;
+}
+
+void Frontend::dispatch(std::size_t worker, int count, schema::BatchTrigger trigger, std::int64_t now_ns) {
+  // A slot to remember the batch by; there is always one (each Worker holds a bounded number).
+  std::size_t slot = 0;
+  while (slot < in_flight_.size() && in_flight_[slot].used) ++slot;
+  if (slot == in_flight_.size()) {
+    in_flight_.emplace_back();  // not reached with the bound above; stays correct if it is
+    in_flight_.back().request_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
+  }
+  InFlightBatch& batch = in_flight_[slot];
+  batch.used = true;
+  batch.batch_id = (std::uint64_t{settings_.stage} + 1) << 48 | next_batch_id_++;
+  batch.worker = worker;
+  batch.request_ids.clear();
+  batch.client_ids.clear();
+
+  const std::uint64_t batch_id = batch.batch_id;
+  const auto target = static_cast<std::uint32_t>(target_batch_);
+  const std::uint16_t stage = settings_.stage;
+  const ipc::StatusCode status = links_[worker].stub->send_batch_async(
+      [&](flatbuffers::FlatBufferBuilder& builder) {
+        offsets_.clear();
+        for (int i = 0; i < count; ++i) {
+          RequestRecord& record = queued(static_cast<std::size_t>(i));
+          schema::StageVisit& visit = record.visit(stage);
+          visit.mutable_timestamps().mutate_batched_ns(now_ns);
+          visit.mutate_batch_id(batch_id);
+          visit.mutate_batch_size(static_cast<std::uint32_t>(count));
+          offsets_.push_back(build_request(builder, record));
+          batch.request_ids.push_back(record.request_id);
+          batch.client_ids.push_back(record.client_id);
+        }
+        const auto requests = builder.CreateVector(offsets_);
+        return schema::CreateBatch(builder, batch_id, stage, trigger, target, now_ns, requests);
+      },
+      now_ns + settings_.rpc_timeout_ns,
+      [this, slot](ipc::StatusCode code, const schema::BatchResponse* response) {
+        on_batch_answered(slot, code, response);
+      });
+  for (int i = 0; i < count; ++i) pop_front();
+
+  stats_->batches.add(1);
+  stats_->batched_requests.add(static_cast<std::uint64_t>(count));
+  stats_->batch_triggers[static_cast<std::size_t>(trigger) & 3U].add(1);
+  if (FrontendRow* row = row_at(now_ns)) {
+    row->batches.add(1);
+    row->batched_requests.add(static_cast<std::uint64_t>(count));
+  }
+  WorkerView& view = views_[worker];
+  view.queue_length += 1;
+  view.busy_until_ns = std::max(view.busy_until_ns, now_ns) + profile_.latency_ns(count);
+  if (status != ipc::StatusCode::kOk) fail_batch(batch, status, now_ns);
+}
+
+void Frontend::on_batch_answered(std::size_t slot, ipc::StatusCode code, const schema::BatchResponse* response) {
+  InFlightBatch& batch = in_flight_[slot];
+  const std::int64_t now = clock_->now_ns();
+  if (code != ipc::StatusCode::kOk) {
+    fail_batch(batch, code, now);
+    return;
+  }
+  WorkerView& view = views_[batch.worker];
+  if (!response->accepted()) {
+    fail_batch(batch, static_cast<ipc::StatusCode>(kFailedPrecondition), now);
+  } else {
+    batch.used = false;
+  }
+  WorkerLink& link = links_[batch.worker];
+  if (response->sampled_ns() >= link.load_sampled_ns) {
+    link.load_sampled_ns = response->sampled_ns();
+    view.queue_length = static_cast<int>(response->queue_length());
+    view.busy_until_ns = response->busy_until_ns();
+  }
+  next_timer_ns_ = now;
+}
+
+// Every request of a batch that did not reach its Worker goes back to the Client as failed.
+void Frontend::fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int64_t now_ns) {
+  if (!batch.used) return;
+  stats_->dispatch_failures.add(1);
+  if (status == ipc::StatusCode::kUnavailable) {
+    links_[batch.worker].dead = true;
+    views_[batch.worker].state = WorkerState::kOff;
+    plan_due_ = true;
+  }
+  WorkerView& view = views_[batch.worker];
+  view.queue_length = std::max(0, view.queue_length - 1);
+  const Outcome outcome{schema::Outcome::Failed, settings_.stage, schema::DropReason::None,
+                        static_cast<std::uint16_t>(status), now_ns};
+  for (std::size_t i = 0; i < batch.request_ids.size(); ++i) {
+    const std::uint64_t id = batch.request_ids[i];
+    const std::uint64_t client_id = batch.client_ids[i];
+    (void)client_->send_request_async(
+        [&](flatbuffers::FlatBufferBuilder& builder) { return build_outcome_only(builder, id, client_id, outcome); },
+        now_ns + settings_.rpc_timeout_ns, {});
+  }
+  batch.used = false;
+}
+
+void Frontend::on_send_feedback(const schema::Feedback& feedback,
+                                services::ResponseWriter<services::FrontendRpc::SendFeedback>& response) {
+  const std::uint64_t id = feedback.worker_id();
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    WorkerLink& link = links_[i];
+    if (link.id != id || feedback.changed_ns() < link.last_feedback_ns) continue;
+    link.last_feedback_ns = feedback.changed_ns();
+    if (feedback.order_id() == link.last_order_id) link.feedback_for_last_order = true;
+    views_[i].state = from_wire(feedback.state());
+    if (views_[i].state == WorkerState::kOff) {
+      views_[i].queue_length = 0;
+      plan_due_ = true;  // a drained Worker may be needed again
+    }
+    next_timer_ns_ = clock_->now_ns();
+  }
+  (void)response.reply(
+      [id](flatbuffers::FlatBufferBuilder& builder) { return schema::CreateFeedbackResponse(builder, id); });
+}
+
+void Frontend::on_send_queue_information(
+    const schema::QueueInformation& information,
+    services::ResponseWriter<services::FrontendRpc::SendQueueInformation>& response) {
+  const std::uint64_t id = information.worker_id();
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (links_[i].id != id || information.sampled_ns() < links_[i].load_sampled_ns) continue;
+    links_[i].load_sampled_ns = information.sampled_ns();
+    // Sent as a batch ends: every batch it still holds is waiting, none running.
+    views_[i].queue_length = static_cast<int>(information.queue_length());
+    views_[i].busy_until_ns = information.busy_until_ns();
+    next_timer_ns_ = clock_->now_ns();
+  }
+  (void)response.reply(
+      [id](flatbuffers::FlatBufferBuilder& builder) { return schema::CreateQueueInformationResponse(builder, id); });
+}
+
+void Frontend::on_send_batch_size(const schema::BatchSize& decision,
+                                  services::ResponseWriter<services::FrontendRpc::SendBatchSize>& response) {
+  const bool applied = decision.decision_id() > decision_id_;
+  if (applied) {
+    decision_id_ = decision.decision_id();
+    target_batch_ = std::clamp(static_cast<int>(decision.batch_size()), 1, profile_.max_batch());
+    target_workers_ = std::clamp(static_cast<int>(decision.target_workers()), 0, static_cast<int>(links_.size()));
+    stats_->decisions.add(1);
+    plan_due_ = true;
+    next_timer_ns_ = clock_->now_ns();
+  }
+  const std::uint64_t decision_id = decision.decision_id();
+  const std::uint16_t stage = settings_.stage;
+  (void)response.reply([&](flatbuffers::FlatBufferBuilder& builder) {
+    return schema::CreateBatchSizeResponse(builder, decision_id, stage, applied);
+  });
+}
+
+// Orders toward target_workers_. Dead Workers look draining to the plan, so it never starts them.
+void Frontend::plan(std::int64_t now_ns) {
+  plan_due_ = false;
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    scratch_views_[i] = views_[i];
+    if (links_[i].dead) scratch_views_[i].state = WorkerState::kDraining;
+  }
+  plan_workers(scratch_views_, target_workers_, now_ns, worker_plan_);
+  for (const std::size_t i : worker_plan_.to_start) {
+    if (!links_[i].dead) order(i, schema::OrderKind::Start, now_ns);
+  }
+  for (const std::size_t i : worker_plan_.to_stop) {
+    if (!links_[i].dead) order(i, schema::OrderKind::Stop, now_ns);
+  }
+}
+
+void Frontend::order(std::size_t worker, schema::OrderKind kind, std::int64_t now_ns) {
+  WorkerLink& link = links_[worker];
+  const std::uint64_t order_id = next_order_id_++;
+  link.last_order_id = order_id;
+  link.feedback_for_last_order = false;
+  WorkerView& view = views_[worker];
+  // What the order will do, assumed at once so that the next plan does not order it again.
+  if (kind == schema::OrderKind::Start) {
+    view.state = WorkerState::kWarming;
+  } else {
+    view.state = view.state == WorkerState::kActive && (view.queue_length > 0 || view.busy_until_ns > now_ns)
+                     ? WorkerState::kDraining
+                     : WorkerState::kOff;
+  }
+  stats_->orders.add(1);
+  const std::uint64_t worker_id = link.id;
+  const std::uint16_t stage = settings_.stage;
+  const ipc::StatusCode status = link.stub->send_order_async(
+      [&](flatbuffers::FlatBufferBuilder& builder) {
+        return schema::CreateOrder(builder, order_id, worker_id, stage, kind, now_ns);
+      },
+      now_ns + settings_.rpc_timeout_ns,
+      [this, worker, order_id](ipc::StatusCode code, const schema::OrderResponse* response) {
+        WorkerLink& answered = links_[worker];
+        if (code != ipc::StatusCode::kOk) {
+          if (code == ipc::StatusCode::kUnavailable) answered.dead = true;
+          views_[worker].state = WorkerState::kOff;
+          plan_due_ = true;
+          return;
+        }
+        // The answer says the state the order led to, unless feedback about it came first.
+        if (answered.last_order_id == order_id && !answered.feedback_for_last_order) {
+          views_[worker].state = from_wire(response->state());
+        }
+        plan_due_ = true;
+      });
+  if (status != ipc::StatusCode::kOk) {
+    if (status == ipc::StatusCode::kUnavailable) link.dead = true;
+    view.state = WorkerState::kOff;
+  }
+}
+
+void Frontend::report(std::int64_t now_ns) {
+  const std::int64_t window = std::max<std::int64_t>(1, now_ns - window_start_ns_);
+  const double seconds = static_cast<double>(window) / 1e9;
+  const double rate = static_cast<double>(window_arrivals_) / seconds;
+  const double drop_rate = static_cast<double>(window_drops_) / seconds;
+  stats_->input_rate_rps.set(rate);
+  window_arrivals_ = 0;
+  window_drops_ = 0;
+  window_start_ns_ = now_ns;
+  next_report_ns_ = now_ns + settings_.report_interval_ns;
+  plan_due_ = true;  // re-check the plan as often as the load is reported
+  const std::uint16_t stage = settings_.stage;
+  const auto queue = static_cast<std::uint32_t>(queue_count_);
+  const auto active = static_cast<std::uint32_t>(count_workers(WorkerState::kActive));
+  const auto warming = static_cast<std::uint32_t>(count_workers(WorkerState::kWarming));
+  const auto draining = static_cast<std::uint32_t>(count_workers(WorkerState::kDraining));
+  const auto batch = static_cast<std::uint32_t>(target_batch_);
+  const std::uint64_t decision = decision_id_;
+  (void)scheduler_->send_frontend_information_async(
+      [&](flatbuffers::FlatBufferBuilder& builder) {
+        return schema::CreateFrontendInformation(builder, stage, now_ns, window, rate, drop_rate, queue, active,
+                                                 warming, draining, batch, decision);
+      },
+      now_ns + settings_.rpc_timeout_ns, {});
+}
+
+void Frontend::publish_gauges() {
+  stats_->queue_length.set(static_cast<std::int64_t>(queue_count_));
+  stats_->active_workers.set(count_workers(WorkerState::kActive));
+  stats_->warming_workers.set(count_workers(WorkerState::kWarming));
+  stats_->draining_workers.set(count_workers(WorkerState::kDraining));
+  stats_->target_workers.set(target_workers_);
+  stats_->batch_size.set(target_batch_);
+  if (FrontendRow* row = row_at(clock_->now_ns())) {
+    if (static_cast<std::int64_t>(queue_count_) > row->queue_max.get()) {
+      row->queue_max.set(static_cast<std::int64_t>(queue_count_));
+    }
+  }
+}
+
+FrontendRow* Frontend::row_at(std::int64_t t_ns) {
+  const auto rows = stats_->rows();
+  if (!started_ || rows.empty() || t_ns < start_ns_) return nullptr;
+  const auto index = static_cast<std::size_t>((t_ns - start_ns_) / kSecondNs);
+  return &rows[std::min(index, rows.size() - 1)];
+}
+
+void Frontend::close_rows(std::int64_t now_ns) {
+  if (!started_) return;
+  const auto rows = stats_->rows();
+  while (start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs <= now_ns) {
+    if (current_row_ < rows.size()) {
+      FrontendRow& row = rows[current_row_];
+      row.active_workers.set(count_workers(WorkerState::kActive));
+      row.target_workers.set(target_workers_);
+      row.batch_size.set(target_batch_);
+      stats_->rows_published.set(current_row_ + 1);
+    }
+    ++current_row_;
+  }
+}
+
+void Frontend::shutdown(std::int64_t now_ns) {
+  while (queue_count_ > 0) {
+    drop(queued(0), schema::DropReason::ShuttingDown, now_ns);
+    pop_front();
+  }
+  close_rows(now_ns);
+  const auto rows = stats_->rows();
+  if (started_ && current_row_ < rows.size()) {
+    FrontendRow& row = rows[current_row_];
+    row.active_workers.set(count_workers(WorkerState::kActive));
+    row.target_workers.set(target_workers_);
+    row.batch_size.set(target_batch_);
+    stats_->rows_published.set(current_row_ + 1);
+  }
+  publish_gauges();
+}
+
+}  // namespace pipescale::roles

@@ -1,0 +1,157 @@
+#pragma once
+// A stage's Frontend: queues the requests that enter the stage, drops those that can no longer
+// meet their deadline (straight back to the Client, with the reason), cuts batches (the
+// Scheduler's batch size reached, or waiting longer would make the oldest request miss its
+// deadline, less the later stages' shares of the SLO) and sends each to the least-loaded active
+// Worker that has room, turns Workers on and
+// off toward the Scheduler's target, and reports the stage's load to the Scheduler. The rules
+// themselves are the pure functions of frontend_policy.hpp; this is the agent that applies them.
+//
+// What it knows of its Workers comes from their messages: state from SendFeedback and the answers
+// to its orders, load from SendQueueInformation and the answers to its batches, and between those
+// from its own bookkeeping (a batch sent adds L(b) to that Worker's busy-until at once). A Worker
+// holds at most `max_batches_per_worker` batches (the running one included): more would hide
+// queueing from the drop rule, which only sees the Frontend's queue.
+//
+// Nothing is lost: a batch whose SendBatch fails, or that the Worker refuses, has each of its
+// requests reported to the Client as failed with the status; a Worker that died (UNAVAILABLE) is
+// never sent another batch or order.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "engine/clock/clock.hpp"
+#include "roles/common/latency_profile.hpp"
+#include "roles/common/request_record.hpp"
+#include "roles/common/role_stats.hpp"
+#include "roles/frontend/frontend_policy.hpp"
+#include "services/handlers.hpp"
+#include "services/stubs.hpp"
+
+namespace pipescale::roles {
+
+struct FrontendSettings {
+  std::uint16_t stage = 0;
+  std::uint16_t stage_count = 1;
+  DeadlinePath path{};  // what lies between this stage's Workers and the Client
+  // The later stages' shares of the end-to-end SLO (the Scheduler's split, split_slo_ns): a batch
+  // is cut in time for its oldest request to leave this stage by deadline - later_budgets_ns, so
+  // that batching here does not spend the time the later stages' batching is budgeted.
+  std::int64_t later_budgets_ns = 0;
+  int initial_batch_size = 1;                       // in force until the Scheduler's first BatchSize
+  int initial_workers = 1;                          // started by prepare(); ready() once this many are active
+  std::int64_t report_interval_ns = 1'000'000'000;  // FrontendInformation to the Scheduler
+  std::int64_t slack_ns = 1'000'000;                // covers dispatch and timer lateness in the cut rule
+  std::int64_t rpc_timeout_ns = 1'000'000'000;
+  int queue_capacity = 16384;  // requests beyond are refused (QueueFull)
+  int max_batches_per_worker = 2;
+};
+
+class Frontend final : public services::FrontendHandler {
+ public:
+  // workers[i] reaches Worker i of this stage, whose id is worker_ids[i].
+  Frontend(const engine::Clock& clock, const FrontendSettings& settings, LatencyProfile profile,
+           std::vector<services::WorkerStub*> workers, std::vector<std::uint64_t> worker_ids,
+           services::ClientStub& client, services::SchedulerStub& scheduler, FrontendStats& stats);
+
+  // Starts the first Workers (initial_workers); ready() once they report active.
+  void prepare(std::int64_t now_ns);
+  [[nodiscard]] bool ready() const;
+  // The run's t = 0, for the per-second rows.
+  void start(std::int64_t start_ns);
+  // Drops what is queued (ShuttingDown) back to the Client.
+  void shutdown(std::int64_t now_ns);
+
+  std::size_t do_work(std::int64_t now_ns);
+  [[nodiscard]] std::int64_t next_timer_ns() const { return next_timer_ns_; }
+
+  void on_send_request(const schema::Request& request,
+                       services::ResponseWriter<services::FrontendRpc::SendRequest>& response) override;
+  void on_send_feedback(const schema::Feedback& feedback,
+                        services::ResponseWriter<services::FrontendRpc::SendFeedback>& response) override;
+  void on_send_queue_information(
+      const schema::QueueInformation& information,
+      services::ResponseWriter<services::FrontendRpc::SendQueueInformation>& response) override;
+  void on_send_batch_size(const schema::BatchSize& batch_size,
+                          services::ResponseWriter<services::FrontendRpc::SendBatchSize>& response) override;
+
+  [[nodiscard]] int queue_length() const { return static_cast<int>(queue_count_); }
+  [[nodiscard]] int batch_size() const { return target_batch_; }
+  [[nodiscard]] int target_workers() const { return target_workers_; }
+  [[nodiscard]] int count_workers(WorkerState state) const;
+
+ private:
+  struct WorkerLink {
+    services::WorkerStub* stub = nullptr;
+    std::uint64_t id = 0;
+    bool dead = false;
+    std::uint64_t last_order_id = 0;
+    bool feedback_for_last_order = false;
+    std::int64_t last_feedback_ns = 0;
+    // The Worker's clock reading of the newest load report applied (a BatchResponse or a
+    // QueueInformation). The two travel on different connections and may arrive out of order: an
+    // older one must not overwrite a newer one, or a Worker could look full forever.
+    std::int64_t load_sampled_ns = 0;
+  };
+  // A batch sent and not yet answered: the ids of its requests, to report them if it fails.
+  struct InFlightBatch {
+    bool used = false;
+    std::uint64_t batch_id = 0;
+    std::size_t worker = 0;
+    std::vector<std::uint64_t> request_ids;
+    std::vector<std::uint64_t> client_ids;
+  };
+
+  [[nodiscard]] RequestRecord& queued(std::size_t i) { return queue_[(queue_head_ + i) % queue_.size()]; }
+  void pop_front();
+  [[nodiscard]] bool hopeless(const RequestRecord& record, std::int64_t now_ns) const;
+  void drop(RequestRecord& record, schema::DropReason reason, std::int64_t now_ns);
+  void drop_hopeless_head(std::int64_t now_ns);
+  std::size_t cut_batches(std::int64_t now_ns);
+  [[nodiscard]] std::ptrdiff_t pick_worker(std::int64_t now_ns);
+  void dispatch(std::size_t worker, int count, schema::BatchTrigger trigger, std::int64_t now_ns);
+  void on_batch_answered(std::size_t slot, ipc::StatusCode code, const schema::BatchResponse* response);
+  void fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int64_t now_ns);
+  void plan(std::int64_t now_ns);
+  void order(std::size_t worker, schema::OrderKind kind, std::int64_t now_ns);
+  void report(std::int64_t now_ns);
+  void publish_gauges();
+  FrontendRow* row_at(std::int64_t t_ns);
+  void close_rows(std::int64_t now_ns);
+
+  const engine::Clock* clock_;
+  FrontendSettings settings_;
+  LatencyProfile profile_;
+  std::vector<WorkerLink> links_;
+  std::vector<WorkerView> views_;
+  std::vector<WorkerView> scratch_views_;
+  WorkerPlan worker_plan_;
+  services::ClientStub* client_;
+  services::SchedulerStub* scheduler_;
+  FrontendStats* stats_;
+
+  std::vector<RequestRecord> queue_;
+  std::size_t queue_head_ = 0;
+  std::size_t queue_count_ = 0;
+  std::vector<InFlightBatch> in_flight_;
+  std::vector<flatbuffers::Offset<schema::Request>> offsets_;
+
+  int target_batch_ = 1;
+  int target_workers_ = 0;
+  std::uint64_t decision_id_ = 0;
+  std::uint64_t next_batch_id_ = 1;
+  std::uint64_t next_order_id_ = 1;
+  bool plan_due_ = false;
+
+  std::int64_t next_timer_ns_ = 0;
+  std::int64_t next_report_ns_ = 0;
+  std::int64_t window_start_ns_ = 0;
+  std::uint64_t window_arrivals_ = 0;
+  std::uint64_t window_drops_ = 0;
+
+  bool started_ = false;
+  std::int64_t start_ns_ = 0;
+  std::uint32_t current_row_ = 0;
+};
+
+}  // namespace pipescale::roles
