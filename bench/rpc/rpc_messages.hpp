@@ -9,10 +9,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <flatbuffers/flatbuffers.h>
+#include <new>
 #include <span>
 
 #include "schemas/method_ids.hpp"
 #include "schemas/services_generated.h"
+#include "schemas/struct_vector.hpp"
 
 namespace pipescale::bench {
 
@@ -28,13 +30,14 @@ inline constexpr std::int64_t kEndToEndSloNs = 50'000'000;  // the deadline a Cl
 inline void build_request(flatbuffers::FlatBufferBuilder& builder, std::uint64_t request_id, std::int64_t now_ns,
                           std::size_t stage_visits) {
   const std::size_t count = std::min(stage_visits, kMaxStageVisits);
-  ps::StageVisit visits[kMaxStageVisits];
+  ps::StageVisit* visits = nullptr;
+  const auto stages = ps::create_struct_vector_in_place(builder, count, visits);  // constructed in place
   for (std::size_t k = 0; k < count; ++k) {
     const std::int64_t arrived = now_ns - static_cast<std::int64_t>(count - k) * 4'000'000;
-    visits[k] = ps::StageVisit(ps::StageTimestamps(arrived, arrived + 500'000, arrived + 900'000, arrived + 3'000'000),
-                               request_id / 8 + k, 10 + k, 8);
+    new (visits + k)
+        ps::StageVisit(ps::StageTimestamps(arrived, arrived + 500'000, arrived + 900'000, arrived + 3'000'000),
+                       request_id / 8 + k, 10 + k, 8);
   }
-  const auto stages = builder.CreateVectorOfStructs(visits, count);
   ps::RequestBuilder request(builder);
   request.add_request_id(request_id);
   request.add_client_id(1);

@@ -185,7 +185,20 @@ StatusCode RpcClient::wait_for_outcome(ConnectionId connection, std::uint32_t by
   });
   if (started != StatusCode::kOk) return started;
   idle_.reset();
-  while (!outcome.done) wait_a_while(monotonic_ns(), kNoDeadline);  // poll() expires the deadline
+  // poll() expires the deadline. A spinning caller reads the clock only every
+  // kSpinTurnsPerClockRead turns: a read costs as much as the rest of a turn, and doubling the
+  // turn doubles the time between the response's arrival and its being seen. A stale time only
+  // makes deadlines and peer checks fire a few turns late; responses are read on every turn.
+  const bool spinning = idle_.options().kind == WaitKind::kSpin;
+  std::int64_t now_ns = 0;
+  for (std::uint32_t turn = 0; !outcome.done; ++turn) {
+    if (!spinning || turn % kSpinTurnsPerClockRead == 0) now_ns = monotonic_ns();
+    if (poll(now_ns) != 0) {
+      idle_.reset();
+      continue;
+    }
+    idle_.idle([this] { return has_work(); }, next_timer_ns());
+  }
   return outcome.status;
 }
 

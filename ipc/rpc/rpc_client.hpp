@@ -101,6 +101,7 @@ class RpcClient {
   };
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   static constexpr std::int64_t kNoDeadline = INT64_MAX;
+  static constexpr std::uint32_t kSpinTurnsPerClockRead = 16;  // a synchronous caller's, with WaitKind::kSpin
   struct Connection {
     std::string name;
     RingWriter requests;

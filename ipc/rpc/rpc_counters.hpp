@@ -60,7 +60,7 @@ struct RpcServerCounters {
   Counter backlogged{0};            // responses parked because the response ring was full
   Counter backlog_overflow{0};      // ... and did not fit the backlog either: lost, caller times out
   Counter too_large_responses{0};   // over the response ring's largest payload: answered kResourceExhausted
-  Counter dropped_broken_ring{0};   // the client marked the response ring broken: nothing can be sent
+  Counter dropped_broken_ring{0};   // the client marked the response ring broken (seen once it filled up)
   Counter misuse{0};                // replies to unknown connections, second replies, overlapping claims
 };
 

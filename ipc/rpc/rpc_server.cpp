@@ -150,15 +150,22 @@ StatusCode RpcServer::send(const ReplyToken& token, StatusCode status, std::span
 }
 
 StatusCode RpcServer::send_to(Connection& connection, const RecordMeta& meta, std::span<const std::byte> message) {
-  if (connection.responses.broken()) {
-    bump(counters_.dropped_broken_ring);
-    return StatusCode::kUnavailable;
-  }
+  // No check of the ring's `broken` flag up front: it shares a line with the counters the client
+  // writes on every poll, so reading it here cost a cross-core miss on every reply. A broken ring
+  // is never read again; try_write says kBroken once it is full, and until then a reply written
+  // into it is lost like any reply to a client that stopped reading.
   if (!connection.backlog.empty()) flush_backlog(connection);  // keep replies in order
-  if (connection.backlog.empty() && connection.responses.try_write(meta, message) == RingStatus::kOk) {
-    bump(counters_.responses_sent);
-    written(connection);
-    return StatusCode::kOk;
+  if (connection.backlog.empty()) {
+    const RingStatus status = connection.responses.try_write(meta, message);
+    if (status == RingStatus::kOk) {
+      bump(counters_.responses_sent);
+      written(connection);
+      return StatusCode::kOk;
+    }
+    if (status == RingStatus::kBroken) {
+      bump(counters_.dropped_broken_ring);
+      return StatusCode::kUnavailable;
+    }
   }
   if (!connection.backlog.push(meta, message)) {
     bump(counters_.backlog_overflow);
