@@ -42,7 +42,9 @@ std::vector<int> parse_cpus(const std::string& text) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_command_line(int argc, char** argv) {
   CLI::App app{
       "pipescale: latency studies of model-inference pipelines on one multicore box.\n"
       "Every role (Client, Frontends, Workers, Scheduler) runs as its own pinned process; they talk over\n"
@@ -139,4 +141,15 @@ int main(int argc, char** argv) {
     return pipescale::engine::run_role(role);
   }
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_command_line(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "pipescale: %s\n", error.what());
+    return 1;
+  }
 }

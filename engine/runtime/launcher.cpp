@@ -22,6 +22,7 @@
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/results.hpp"
+#include "engine/runtime/run_segment.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/topology.hpp"
 #include "engine/trace/workload_trace.hpp"
@@ -185,38 +186,10 @@ Status Run::create_out_dir() {
 }
 
 Status Run::create_segment() {
-  const std::uint32_t rows = time_series_rows(config_);
-  std::uint64_t arena = board_bytes(topology_, rows) + (std::uint64_t{1} << 20);
-  std::uint32_t regions = 1;
-  for (const LinkSpec& link : topology_.links) {
-    arena += link.request_ring_bytes + link.response_ring_bytes + 6 * 4096;
-    regions += 3;
-  }
-  arena += topology_.processes.size() * 3 * 4096;
-  regions += 2 * static_cast<std::uint32_t>(topology_.processes.size());
-  const std::string run_id = ipc::make_run_id();
-  auto segment = ipc::Segment::create(
-      {.name = ipc::segment_name(run_id), .run_id = run_id, .arena_bytes = arena, .directory_capacity = regions + 16});
-  if (!segment) return segment.error();
-  segment_.emplace(std::move(*segment));
-  for (const ProcessSpec& process : topology_.processes) {
-    if (auto bell = ipc::create_doorbell(*segment_, process.name); !bell) return bell.error();
-  }
-  if (config_.run.transport == Transport::kShm) {
-    for (const LinkSpec& link : topology_.links) {
-      ipc::ConnectionSpec spec;
-      spec.name = link.name;
-      spec.client_process = link.caller;
-      spec.server_process = link.callee;
-      spec.request_ring_bytes = link.request_ring_bytes;
-      spec.response_ring_bytes = link.response_ring_bytes;
-      if (auto created = ipc::create_connection(*segment_, spec); !created) return created.error();
-    }
-  }
-  auto board = create_board(*segment_, topology_, rows);
-  if (!board) return board.error();
-  board_ = std::move(*board);
-  segment_->publish();
+  auto created = create_run_segment(config_, topology_, time_series_rows(config_));
+  if (!created) return created.error();
+  segment_.emplace(std::move(created->segment));
+  board_ = std::move(created->board);
   return Ok{};
 }
 
@@ -244,6 +217,7 @@ pid_t Run::spawn(const ProcessPlacement& placement) {
   if (!cpus.empty()) args.insert(args.end(), {"--cpus", cpus});
   if (!socket_dir_.empty()) args.insert(args.end(), {"--socket-dir", socket_dir_.string()});
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   const std::string log = (dir_ / "logs" / (process.name + ".log")).string();

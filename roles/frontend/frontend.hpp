@@ -43,7 +43,9 @@ struct FrontendSettings {
   std::int64_t report_interval_ns = 1'000'000'000;  // FrontendInformation to the Scheduler
   std::int64_t slack_ns = 1'000'000;                // covers dispatch and timer lateness in the cut rule
   std::int64_t rpc_timeout_ns = 1'000'000'000;
-  int queue_capacity = 16384;  // requests beyond are refused (QueueFull)
+  // Requests beyond are refused (QueueFull). The queue is a ring of fixed-size records walked in
+  // order; kept small enough to stay in cache (4096 records touch 1-2 MB).
+  int queue_capacity = 4096;
   int max_batches_per_worker = 2;
 };
 

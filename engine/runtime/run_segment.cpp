@@ -1,0 +1,41 @@
+#include "engine/runtime/run_segment.hpp"
+
+#include "ipc/rpc/connection.hpp"
+
+namespace pipescale::engine {
+
+Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows) {
+  constexpr std::uint64_t kPage = 4096;
+  std::uint64_t arena = board_bytes(topology, rows) + (std::uint64_t{1} << 20);
+  std::uint32_t regions = 1;
+  for (const LinkSpec& link : topology.links) {
+    arena += link.request_ring_bytes + link.response_ring_bytes + 6 * kPage;
+    regions += 3;
+  }
+  arena += topology.processes.size() * 3 * kPage;
+  regions += 2 * static_cast<std::uint32_t>(topology.processes.size());
+  const std::string run_id = ipc::make_run_id();
+  auto segment = ipc::Segment::create(
+      {.name = ipc::segment_name(run_id), .run_id = run_id, .arena_bytes = arena, .directory_capacity = regions + 16});
+  if (!segment) return segment.error();
+  for (const ProcessSpec& process : topology.processes) {
+    if (auto bell = ipc::create_doorbell(*segment, process.name); !bell) return bell.error();
+  }
+  if (config.run.transport == Transport::kShm) {
+    for (const LinkSpec& link : topology.links) {
+      ipc::ConnectionSpec spec;
+      spec.name = link.name;
+      spec.client_process = link.caller;
+      spec.server_process = link.callee;
+      spec.request_ring_bytes = link.request_ring_bytes;
+      spec.response_ring_bytes = link.response_ring_bytes;
+      if (auto created = ipc::create_connection(*segment, spec); !created) return created.error();
+    }
+  }
+  auto board = create_board(*segment, topology, rows);
+  if (!board) return board.error();
+  segment->publish();
+  return RunSegment{std::move(*segment), std::move(*board)};
+}
+
+}  // namespace pipescale::engine

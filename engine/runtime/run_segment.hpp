@@ -1,0 +1,23 @@
+#pragma once
+// The shared memory of a run: one segment holding every process's doorbell, every link's rings
+// (over shared memory; over gRPC the links are sockets) and the statistics board. Created by the
+// launcher (and by benchmarks that host several roles in one process), then published.
+#include <cstdint>
+
+#include "engine/config/config.hpp"
+#include "engine/runtime/board.hpp"
+#include "engine/runtime/topology.hpp"
+#include "ipc/common/result.hpp"
+#include "ipc/segment/segment.hpp"
+
+namespace pipescale::engine {
+
+struct RunSegment {
+  ipc::Segment segment;
+  Board board;
+};
+
+// `rows`: the length of each per-second time series on the board.
+Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows);
+
+}  // namespace pipescale::engine

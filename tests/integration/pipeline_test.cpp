@@ -1,0 +1,340 @@
+// Whole pipelines: the pipescale binary run as a user runs it, on small configs written by each
+// test, with the results folder read back. Each run is a few seconds of trace; the tests run one
+// at a time (RUN_SERIAL), since each starts a dozen processes on a small machine.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef PIPESCALE_BINARY
+#error "PIPESCALE_BINARY must name the pipescale executable"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+// A number at "key": in a JSON text; the first occurrence (the summary's top-level keys come first).
+std::optional<double> json_number(const std::string& json, const std::string& key) {
+  const std::regex pattern("\"" + key + "\": (-?[0-9.]+)");
+  std::smatch match;
+  if (!std::regex_search(json, match, pattern)) return std::nullopt;
+  return std::stod(match[1].str());
+}
+
+std::uint64_t count(const std::string& json, const std::string& key) {
+  const auto value = json_number(json, key);
+  EXPECT_TRUE(value.has_value()) << "no \"" << key << "\" in " << json;
+  return value.has_value() ? static_cast<std::uint64_t>(*value) : 0;
+}
+
+std::set<std::string> segments_in_dev_shm() {
+  std::set<std::string> names;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/dev/shm", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("pipescale.", 0) == 0) names.insert(name);
+  }
+  return names;
+}
+
+// The pipescale binary as a child process; its stdout and stderr go to files in the test folder.
+class Pipescale {
+ public:
+  Pipescale(const fs::path& dir, std::vector<std::string> args)
+      : stdout_(dir / "stdout.txt"), stderr_(dir / "stderr.txt") {
+    args.insert(args.begin(), PIPESCALE_BINARY);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::FILE* out = std::freopen(stdout_.c_str(), "w", stdout);
+      std::FILE* err = std::freopen(stderr_.c_str(), "w", stderr);
+      if (out == nullptr || err == nullptr) ::_exit(126);
+      std::vector<char*> argv;
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  Pipescale(const Pipescale&) = delete;
+  Pipescale& operator=(const Pipescale&) = delete;
+  ~Pipescale() {
+    if (pid_ > 0 && !exit_status_.has_value()) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  void signal(int sig) const { ::kill(pid_, sig); }
+
+  // The exit status, or -1 if it did not exit within the timeout (then it is killed).
+  int wait(std::chrono::seconds timeout) {
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < give_up) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return *exit_status_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    exit_status_ = -1;
+    return -1;
+  }
+
+  [[nodiscard]] std::string out() const { return read_file(stdout_); }
+  [[nodiscard]] std::string err() const { return read_file(stderr_); }
+
+ private:
+  fs::path stdout_;
+  fs::path stderr_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_status_;
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "pipescale-it-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    write_file(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
+    write_file(dir_ / "slow.csv", "batch_size,latency_ms\n1,20\n4,30\n8,40\n");
+    write_file(dir_ / "steady.csv", "time_s,rate_rps\n0,150\n");
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!HasFailure()) fs::remove_all(dir_, ignored);
+  }
+
+  // A two-stage pipeline over `transport`, at a steady 150 requests/s.
+  std::string small_config(const std::string& transport = "shm") const {
+    return "[run]\nduration_s = 3\nseed = 5\nslo_ms = 200\ntransport = \"" + transport +
+           "\"\n"
+           "[client]\ntrace_path = \"steady.csv\"\n"
+           "[scheduler]\ninterval_ms = 200\n"
+           "[[stages]]\nname = \"first\"\nprofile_path = \"fast.csv\"\nworkers_min = 1\nworkers_max = 2\n"
+           "[[stages]]\nname = \"second\"\nprofile_path = \"slow.csv\"\nworkers_min = 1\nworkers_max = 2\n";
+  }
+
+  fs::path config(const std::string& name, const std::string& text) const {
+    write_file(dir_ / name, text);
+    return dir_ / name;
+  }
+
+  // Runs to the end; returns the exit status.
+  int run(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(40)) {
+    Pipescale pipescale(dir_, args);
+    const int status = pipescale.wait(timeout);
+    last_out_ = pipescale.out();
+    last_err_ = pipescale.err();
+    return status;
+  }
+
+  static void expect_accounted(const std::string& summary) {
+    const std::uint64_t sent = count(summary, "sent");
+    EXPECT_GT(sent, 0U);
+    EXPECT_EQ(sent, count(summary, "completed") + count(summary, "dropped") + count(summary, "failed")) << summary;
+  }
+
+  fs::path dir_;
+  std::string last_out_;
+  std::string last_err_;
+};
+
+TEST_F(PipelineTest, SmallPipelineAccountsForEveryRequest) {
+  const fs::path out = dir_ / "run";
+  ASSERT_EQ(run({"run", config("small.toml", small_config()).string(), "--out", out.string(), "--quiet"}), 0)
+      << last_out_ << last_err_;
+  const std::string summary = read_file(out / "summary.json");
+  expect_accounted(summary);
+  EXPECT_EQ(count(summary, "failed"), 0U) << summary;
+  EXPECT_EQ(count(summary, "unknown_returns"), 0U);
+  // About 3 s at 150/s (Poisson): far from 0 and from twice that.
+  EXPECT_GT(count(summary, "sent"), 300U);
+  EXPECT_LT(count(summary, "sent"), 600U);
+  for (const char* file : {"config.toml", "placement.json", "timeseries.csv", "stages.csv"}) {
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+  }
+  EXPECT_NE(last_out_.find("SLO attainment"), std::string::npos) << last_out_;
+  // The hop histogram saw every hop of every completed request: 3 per request in 2 stages, plus
+  // the batch hops measured by the Workers.
+  EXPECT_GE(count(summary.substr(summary.find("\"hop_overhead_us\"")), "count"), 3 * count(summary, "completed"));
+}
+
+TEST_F(PipelineTest, OverloadDropsWithStageAndReason) {
+  // One slow Worker at most, ten times the load it can take.
+  const std::string text =
+      "[run]\nduration_s = 3\nslo_ms = 100\n"
+      "[client]\ntrace_path = \"overload.csv\"\n"
+      "[[stages]]\nname = \"only\"\nprofile_path = \"slow.csv\"\nworkers_min = 1\nworkers_max = 1\n";
+  write_file(dir_ / "overload.csv", "time_s,rate_rps\n0,2000\n");
+  const fs::path out = dir_ / "run";
+  ASSERT_EQ(run({"run", config("overload.toml", text).string(), "--out", out.string(), "--quiet"}), 0) << last_err_;
+  const std::string summary = read_file(out / "summary.json");
+  expect_accounted(summary);
+  EXPECT_EQ(count(summary, "failed"), 0U) << summary;
+  const std::uint64_t dropped = count(summary, "dropped");
+  EXPECT_GT(dropped, count(summary, "sent") / 2) << summary;
+  const std::string stage = summary.substr(summary.find("\"drops_by_stage\""));
+  EXPECT_EQ(count(stage, "total"), dropped);
+  EXPECT_EQ(count(stage, "deadline_unreachable") + count(stage, "deadline_expired"), dropped) << stage;
+}
+
+TEST_F(PipelineTest, StepInLoadRaisesAndLowersActiveWorkers) {
+  // 40/s, then 800/s for 3 s, then 40/s: the slow stage needs 1 Worker, then 4, then 1 again.
+  const std::string text =
+      "[run]\nduration_s = 9\nslo_ms = 150\n"
+      "[client]\ntrace_path = \"step.csv\"\n"
+      "[scheduler]\ninterval_ms = 100\nscale_down_delay_s = 1\n"
+      "[[stages]]\nname = \"only\"\nprofile_path = \"slow.csv\"\nworkers_min = 1\nworkers_max = 6\n";
+  write_file(dir_ / "step.csv", "time_s,rate_rps\n0,40\n2,800\n5,40\n");
+  const fs::path out = dir_ / "run";
+  ASSERT_EQ(run({"run", config("step.toml", text).string(), "--out", out.string(), "--quiet"}), 0) << last_err_;
+  expect_accounted(read_file(out / "summary.json"));
+  std::istringstream rows(read_file(out / "timeseries.csv"));
+  std::string line;
+  std::getline(rows, line);
+  std::vector<std::string> header;
+  for (std::stringstream cells(line); std::getline(cells, line, ',');) header.push_back(line);
+  const auto column =
+      static_cast<std::size_t>(std::find(header.begin(), header.end(), "only_active_workers") - header.begin());
+  ASSERT_LT(column, header.size());
+  std::vector<int> active;
+  while (std::getline(rows, line)) {
+    std::vector<std::string> cells;
+    for (std::stringstream each(line); std::getline(each, line, ',');) cells.push_back(line);
+    if (column < cells.size() && !cells[column].empty()) active.push_back(std::stoi(cells[column]));
+  }
+  ASSERT_GE(active.size(), 8U);
+  const int before = active[1];
+  const int peak = *std::max_element(active.begin() + 2, active.begin() + 6);
+  const int after = active[8];
+  EXPECT_EQ(before, 1);
+  EXPECT_GE(peak, 3);
+  EXPECT_LT(after, peak);
+}
+
+TEST_F(PipelineTest, SigintMidRunStillWritesTheSummary) {
+  const fs::path out = dir_ / "run";
+  std::string text = small_config();
+  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
+  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
+  // Wait for the run to start (its first progress line), then interrupt it.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (pipescale.out().find("offered") == std::string::npos && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  pipescale.signal(SIGINT);
+  EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130) << pipescale.err();
+  const std::string summary = read_file(out / "summary.json");
+  ASSERT_FALSE(summary.empty());
+  EXPECT_NE(summary.find("\"interrupted\": true"), std::string::npos) << summary;
+  expect_accounted(summary);
+  EXPECT_LT(count(summary, "sent"), 150U * 30);  // stopped well before the end
+  EXPECT_TRUE(fs::exists(out / "timeseries.csv"));
+}
+
+TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
+  const fs::path out = dir_ / "run";
+  std::string text = small_config();
+  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
+  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (pipescale.out().find("offered") == std::string::npos && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const std::string placement = read_file(out / "placement.json");
+  const std::regex entry("\"name\": \"([^\"]+)\"[^}]*?\"pid\": ([0-9]+), \"cpus\": \\[([0-9, ]*)\\]");
+  int checked = 0;
+  for (auto it = std::sregex_iterator(placement.begin(), placement.end(), entry); it != std::sregex_iterator(); ++it) {
+    const std::string name = (*it)[1].str();
+    const std::string pid = (*it)[2].str();
+    std::string expected = (*it)[3].str();
+    std::erase(expected, ' ');
+    const std::string status = read_file("/proc/" + pid + "/status");
+    std::smatch allowed;
+    ASSERT_TRUE(std::regex_search(status, allowed, std::regex("Cpus_allowed_list:\\s*([0-9,-]+)"))) << name;
+    EXPECT_EQ(allowed[1].str(), expected) << name << " (pid " << pid << ")";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2 + 2 + 4) << placement;  // client, scheduler, 2 frontends, 4 workers
+  pipescale.signal(SIGINT);
+  EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130);
+}
+
+TEST_F(PipelineTest, GrpcGivesTheSameAccounting) {
+  const fs::path shm = dir_ / "shm";
+  const fs::path grpc = dir_ / "grpc";
+  ASSERT_EQ(run({"run", config("shm.toml", small_config("shm")).string(), "--out", shm.string(), "--quiet"}), 0)
+      << last_err_;
+  ASSERT_EQ(run({"run", config("grpc.toml", small_config("grpc")).string(), "--out", grpc.string(), "--quiet"}), 0)
+      << last_err_;
+  const std::string a = read_file(shm / "summary.json");
+  const std::string b = read_file(grpc / "summary.json");
+  expect_accounted(a);
+  expect_accounted(b);
+  // The same seed gives the same send times, whatever carries them.
+  EXPECT_EQ(count(a, "sent"), count(b, "sent"));
+  EXPECT_EQ(count(a, "failed"), 0U);
+  EXPECT_EQ(count(b, "failed"), 0U) << b;
+  EXPECT_NE(b.find("\"transport\": \"grpc\""), std::string::npos);
+}
+
+TEST_F(PipelineTest, BadConfigsExitTwoNamingTheProblemAndLeaveNothing) {
+  struct Case {
+    std::string name;
+    std::string text;
+    std::string expected;  // in stderr
+  };
+  const std::string stages = "[[stages]]\nprofile_path = \"fast.csv\"\n";
+  write_file(dir_ / "broken.csv", "batch_size,latency_ms\n1,5\n8,oops\n");
+  const std::vector<Case> cases = {
+      {"unknown_key", "[run]\nslo_msec = 10\n[client]\ntrace_path = \"steady.csv\"\n" + stages, "slo_msec"},
+      {"wrong_type", "[run]\nslo_ms = \"fast\"\n[client]\ntrace_path = \"steady.csv\"\n" + stages, "run.slo_ms"},
+      {"missing_trace", "[client]\ntrace_path = \"nowhere.csv\"\n" + stages, "nowhere.csv"},
+      {"malformed_profile", "[client]\ntrace_path = \"steady.csv\"\n[[stages]]\nprofile_path = \"broken.csv\"\n",
+       "broken.csv"},
+  };
+  for (const Case& bad : cases) {
+    const std::set<std::string> before = segments_in_dev_shm();
+    const fs::path out = dir_ / ("out-" + bad.name);
+    EXPECT_EQ(run({"run", config(bad.name + ".toml", bad.text).string(), "--out", out.string()}), 2) << bad.name;
+    EXPECT_NE(last_err_.find(bad.expected), std::string::npos) << bad.name << ": " << last_err_;
+    EXPECT_FALSE(fs::exists(out)) << bad.name << ": a results folder was created";
+    EXPECT_EQ(segments_in_dev_shm(), before) << bad.name << ": a segment was left behind";
+  }
+  EXPECT_EQ(run({"validate", (dir_ / "unknown_key.toml").string()}), 2);
+}
+
+}  // namespace
