@@ -231,19 +231,23 @@ ClientRow* Client::row_at(std::int64_t t_ns) {
   return &rows[std::min(index, rows.size() - 1)];  // a run past its rows adds to the last one
 }
 
+// The current row's latency percentiles, and the row published.
+void Client::seal_row() {
+  const auto rows = stats_->rows();
+  if (current_row_ >= rows.size()) return;
+  ClientRow& row = rows[current_row_];
+  const engine::LatencySummary s = row_latency_.summary();
+  row.p50_ns.set(s.p50_ns);
+  row.p90_ns.set(s.p90_ns);
+  row.p99_ns.set(s.p99_ns);
+  row.max_ns.set(s.max_ns);
+  stats_->rows_published.set(current_row_ + 1);
+}
+
 void Client::close_rows(std::int64_t now_ns) {
   if (!started_) return;
-  const auto rows = stats_->rows();
   while (start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs <= now_ns) {
-    if (current_row_ < rows.size()) {
-      ClientRow& row = rows[current_row_];
-      const engine::LatencySummary s = row_latency_.summary();
-      row.p50_ns.set(s.p50_ns);
-      row.p90_ns.set(s.p90_ns);
-      row.p99_ns.set(s.p99_ns);
-      row.max_ns.set(s.max_ns);
-      stats_->rows_published.set(current_row_ + 1);
-    }
+    seal_row();
     row_latency_.reset();
     ++current_row_;
     publish_summaries();
@@ -276,17 +280,7 @@ void Client::finish(std::int64_t now_ns) {
     returned_ = next_id_;
     stats_->outstanding.set(0);
   }
-  // The partial last second.
-  const auto rows = stats_->rows();
-  if (current_row_ < rows.size()) {
-    ClientRow& row = rows[current_row_];
-    const engine::LatencySummary s = row_latency_.summary();
-    row.p50_ns.set(s.p50_ns);
-    row.p90_ns.set(s.p90_ns);
-    row.p99_ns.set(s.p99_ns);
-    row.max_ns.set(s.max_ns);
-    stats_->rows_published.set(current_row_ + 1);
-  }
+  seal_row();  // the partial last second
   publish_summaries();
   finished_ = true;
 }

@@ -79,6 +79,7 @@ class Client final : public services::ClientHandler {
   void account_failed(std::uint64_t request_id, std::uint16_t stage, std::int64_t now_ns);
   void record_stamps(const schema::Request& request, std::int64_t now_ns);
   ClientRow* row_at(std::int64_t t_ns);
+  void seal_row();
   void close_rows(std::int64_t now_ns);
   void publish_summaries();
 

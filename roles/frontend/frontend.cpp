@@ -465,17 +465,21 @@ FrontendRow* Frontend::row_at(std::int64_t t_ns) {
   return &rows[std::min(index, rows.size() - 1)];
 }
 
+// The current row's end-of-second gauges, and the row published.
+void Frontend::seal_row() {
+  const auto rows = stats_->rows();
+  if (current_row_ >= rows.size()) return;
+  FrontendRow& row = rows[current_row_];
+  row.active_workers.set(count_workers(WorkerState::kActive));
+  row.target_workers.set(target_workers_);
+  row.batch_size.set(target_batch_);
+  stats_->rows_published.set(current_row_ + 1);
+}
+
 void Frontend::close_rows(std::int64_t now_ns) {
   if (!started_) return;
-  const auto rows = stats_->rows();
   while (start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs <= now_ns) {
-    if (current_row_ < rows.size()) {
-      FrontendRow& row = rows[current_row_];
-      row.active_workers.set(count_workers(WorkerState::kActive));
-      row.target_workers.set(target_workers_);
-      row.batch_size.set(target_batch_);
-      stats_->rows_published.set(current_row_ + 1);
-    }
+    seal_row();
     ++current_row_;
   }
 }
@@ -486,14 +490,7 @@ void Frontend::shutdown(std::int64_t now_ns) {
     pop_front();
   }
   close_rows(now_ns);
-  const auto rows = stats_->rows();
-  if (started_ && current_row_ < rows.size()) {
-    FrontendRow& row = rows[current_row_];
-    row.active_workers.set(count_workers(WorkerState::kActive));
-    row.target_workers.set(target_workers_);
-    row.batch_size.set(target_batch_);
-    stats_->rows_published.set(current_row_ + 1);
-  }
+  if (started_) seal_row();  // the partial last second
   publish_gauges();
 }
 

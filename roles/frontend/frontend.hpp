@@ -119,6 +119,7 @@ class Frontend final : public services::FrontendHandler {
   void report(std::int64_t now_ns);
   void publish_gauges();
   FrontendRow* row_at(std::int64_t t_ns);
+  void seal_row();
   void close_rows(std::int64_t now_ns);
 
   const engine::Clock* clock_;

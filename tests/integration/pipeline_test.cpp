@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -42,10 +41,23 @@ void write_file(const fs::path& path, const std::string& text) {
 
 // A number at "key": in a JSON text; the first occurrence (the summary's top-level keys come first).
 std::optional<double> json_number(const std::string& json, const std::string& key) {
-  const std::regex pattern("\"" + key + "\": (-?[0-9.]+)");
-  std::smatch match;
-  if (!std::regex_search(json, match, pattern)) return std::nullopt;
-  return std::stod(match[1].str());
+  const std::string marker = "\"" + key + "\": ";
+  const std::size_t at = json.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  const char* start = json.c_str() + at + marker.size();
+  char* end = nullptr;
+  const double value = std::strtod(start, &end);
+  if (end == start) return std::nullopt;
+  return value;
+}
+
+// The text between `open` and `close` after position `from`; empty if absent.
+std::string between(const std::string& text, const std::string& open, char close, std::size_t from = 0) {
+  const std::size_t start = text.find(open, from);
+  if (start == std::string::npos) return {};
+  const std::size_t end = text.find(close, start + open.size());
+  if (end == std::string::npos) return {};
+  return text.substr(start + open.size(), end - start - open.size());
 }
 
 std::uint64_t count(const std::string& json, const std::string& key) {
@@ -120,6 +132,16 @@ class Pipescale {
   pid_t pid_ = -1;
   std::optional<int> exit_status_;
 };
+
+// Waits for the run's first progress line: every role is up and the Client is sending.
+bool wait_for_progress(const Pipescale& pipescale) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (pipescale.out().find("offered") == std::string::npos) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -249,11 +271,8 @@ TEST_F(PipelineTest, SigintMidRunStillWritesTheSummary) {
   std::string text = small_config();
   text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
   Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
-  // Wait for the run to start (its first progress line), then interrupt it.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (pipescale.out().find("offered") == std::string::npos && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  // Wait for the run to be under way, then interrupt it.
+  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
   std::this_thread::sleep_for(std::chrono::seconds(1));
   pipescale.signal(SIGINT);
   EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130) << pipescale.err();
@@ -270,22 +289,21 @@ TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
   std::string text = small_config();
   text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
   Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (pipescale.out().find("offered") == std::string::npos && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
   const std::string placement = read_file(out / "placement.json");
-  const std::regex entry("\"name\": \"([^\"]+)\"[^}]*?\"pid\": ([0-9]+), \"cpus\": \\[([0-9, ]*)\\]");
   int checked = 0;
-  for (auto it = std::sregex_iterator(placement.begin(), placement.end(), entry); it != std::sregex_iterator(); ++it) {
-    const std::string name = (*it)[1].str();
-    const std::string pid = (*it)[2].str();
-    std::string expected = (*it)[3].str();
+  // Each process is an object {"name": ..., ..., "pid": N, "cpus": [...]}.
+  for (std::size_t at = placement.find("{\"name\": "); at != std::string::npos;
+       at = placement.find("{\"name\": ", at + 1)) {
+    const std::string name = between(placement, "\"name\": \"", '"', at);
+    const std::string pid = between(placement, "\"pid\": ", ',', at);
+    std::string expected = between(placement, "\"cpus\": [", ']', at);
     std::erase(expected, ' ');
     const std::string status = read_file("/proc/" + pid + "/status");
-    std::smatch allowed;
-    ASSERT_TRUE(std::regex_search(status, allowed, std::regex("Cpus_allowed_list:\\s*([0-9,-]+)"))) << name;
-    EXPECT_EQ(allowed[1].str(), expected) << name << " (pid " << pid << ")";
+    std::string allowed = between(status, "Cpus_allowed_list:", '\n');
+    std::erase(allowed, '\t');
+    std::erase(allowed, ' ');
+    EXPECT_EQ(allowed, expected) << name << " (pid " << pid << ")";
     ++checked;
   }
   EXPECT_EQ(checked, 2 + 2 + 4) << placement;  // client, scheduler, 2 frontends, 4 workers
