@@ -1,6 +1,9 @@
 #include "roles/common/request_record.hpp"
 
 #include <algorithm>
+#include <cstring>
+
+#include "schemas/struct_vector.hpp"
 
 namespace pipescale::roles {
 
@@ -21,7 +24,12 @@ void copy_request(const schema::Request& request, std::uint16_t stage_count, Req
 
 flatbuffers::Offset<schema::Request> build_request(flatbuffers::FlatBufferBuilder& builder, const RequestRecord& record,
                                                    const Outcome& outcome) {
-  const auto visits = builder.CreateVectorOfStructs(record.visits.data(), record.stage_count);
+  // Copied straight into the builder's buffer (schemas/struct_vector.hpp): no staging copy.
+  schema::StageVisit* in_place = nullptr;
+  const auto visits = schema::create_struct_vector_in_place(builder, record.stage_count, in_place);
+  if (record.stage_count != 0) {
+    std::memcpy(static_cast<void*>(in_place), record.visits.data(), record.stage_count * sizeof(schema::StageVisit));
+  }
   schema::RequestBuilder request(builder);
   request.add_request_id(record.request_id);
   request.add_client_id(record.client_id);
@@ -41,16 +49,11 @@ flatbuffers::Offset<schema::Request> build_request(flatbuffers::FlatBufferBuilde
 flatbuffers::Offset<schema::Request> build_outcome_only(flatbuffers::FlatBufferBuilder& builder,
                                                         std::uint64_t request_id, std::uint64_t client_id,
                                                         const Outcome& outcome) {
-  schema::RequestBuilder request(builder);
-  request.add_request_id(request_id);
-  request.add_client_id(client_id);
-  request.add_stage(outcome.stage);
-  request.add_outcome(outcome.outcome);
-  request.add_outcome_stage(outcome.stage);
-  request.add_drop_reason(outcome.drop_reason);
-  request.add_failure_status(outcome.failure_status);
-  request.add_ended_ns(outcome.ended_ns);
-  return request.Finish();
+  RequestRecord record;
+  record.request_id = request_id;
+  record.client_id = client_id;
+  record.stage = outcome.stage;
+  return build_request(builder, record, outcome);  // no visits: stage_count is 0
 }
 
 }  // namespace pipescale::roles

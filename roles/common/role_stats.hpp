@@ -66,11 +66,10 @@ struct SharedSummary {
 // A role process's life, as the launcher follows it.
 enum class RolePhase : std::uint32_t {
   kStarting = 0,
-  kListening = 1,  // serving: peers may connect
-  kConnected = 2,  // its own links are open
-  kReady = 3,      // ready for traffic (a Frontend: its first Workers are active)
-  kDone = 4,       // finished and published its last figures
-  kFailed = 5,     // gave up; its log says why
+  kListening = 1,  // its links are open and it serves: peers may call it
+  kReady = 2,      // ready for traffic (a Frontend: its first Workers are active)
+  kDone = 3,       // finished and published its last figures
+  kFailed = 4,     // gave up; its log says why
 };
 
 struct RoleHeader {

@@ -311,6 +311,27 @@ TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
   EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130);
 }
 
+TEST_F(PipelineTest, ADeadRoleEndsTheRunNamedAndEveryRequestIsAccounted) {
+  const fs::path out = dir_ / "run";
+  std::string text = small_config();
+  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
+  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
+  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  // worker0.0 is the first stage's first Worker: active from the start, holding batches.
+  const std::string placement = read_file(out / "placement.json");
+  const std::size_t entry = placement.find("{\"name\": \"worker0.0\"");
+  ASSERT_NE(entry, std::string::npos) << placement;
+  const pid_t worker = std::stoi(between(placement, "\"pid\": ", ',', entry));
+  ASSERT_EQ(::kill(worker, SIGKILL), 0);
+  EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 1) << pipescale.err();
+  EXPECT_NE(pipescale.err().find("worker0.0 (pid " + std::to_string(worker) + ") was killed by signal 9"),
+            std::string::npos)
+      << pipescale.err();
+  const std::string summary = read_file(out / "summary.json");
+  EXPECT_NE(summary.find("\"role_failures\": [\"worker0.0"), std::string::npos) << summary;
+  expect_accounted(summary);
+}
+
 TEST_F(PipelineTest, GrpcGivesTheSameAccounting) {
   const fs::path shm = dir_ / "shm";
   const fs::path grpc = dir_ / "grpc";
