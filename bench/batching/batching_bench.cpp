@@ -107,11 +107,15 @@ class World {
     }
   }
 
+  // As a role's runner does (roles/common/agent_runner.hpp): the clock read before the polls and
+  // again before the agents' steps.
   std::size_t step() {
     std::size_t work = 0;
-    for (auto& transport : transports_) work += transport->poll(clock_.now_ns());
-    work += frontend_->do_work(clock_.now_ns());
-    work += worker_->do_work(clock_.now_ns());
+    const std::int64_t polled_at = clock_.now_ns();
+    for (auto& transport : transports_) work += transport->poll(polled_at);
+    const std::int64_t now = clock_.now_ns();
+    work += frontend_->do_work(now);
+    work += worker_->do_work(now);
     return work;
   }
 
@@ -122,8 +126,10 @@ class World {
     std::uint64_t sent = 0;
     const std::int64_t give_up = clock_.now_ns() + 120'000'000'000;
     while (sink_.completed < target) {
+      // One clock reading per burst of sends, as the Client's step takes one per step.
+      const std::int64_t now = clock_.now_ns();
       while (sent < count && sent - (sink_.completed + count - target) < window) {
-        if (!send_one()) break;
+        if (!send_one(now)) break;
         ++sent;
       }
       step();
@@ -220,16 +226,14 @@ class World {
     return Ok{};
   }
 
-  bool send_one() {
-    roles::RequestRecord record;
-    record.request_id = next_id_++;
-    record.intended_send_ns = clock_.now_ns();
-    record.actual_send_ns = record.intended_send_ns;
-    record.deadline_ns = record.intended_send_ns + 60'000'000'000;  // never dropped
-    record.stage_count = 1;
+  bool send_one(std::int64_t now_ns) {
+    record_.request_id = next_id_++;
+    record_.intended_send_ns = now_ns;
+    record_.actual_send_ns = now_ns;
+    record_.deadline_ns = now_ns + 60'000'000'000;  // never dropped
     const ipc::StatusCode status = source_->send_request_async(
-        [&record](flatbuffers::FlatBufferBuilder& builder) { return roles::build_request(builder, record); },
-        record.intended_send_ns + 10'000'000'000, {});
+        [this](flatbuffers::FlatBufferBuilder& builder) { return roles::build_request(builder, record_); },
+        now_ns + 10'000'000'000, {});
     return status == ipc::StatusCode::kOk;
   }
 
@@ -253,6 +257,7 @@ class World {
   std::optional<services::ClientDispatcher> client_dispatcher_;
   std::optional<services::SchedulerDispatcher> scheduler_dispatcher_;
   std::uint64_t next_id_ = 0;
+  roles::RequestRecord record_{.stage_count = 1};  // reused: only the id and times change
 };
 
 struct CaseResult {

@@ -97,11 +97,12 @@ void Frontend::on_send_request(const schema::Request& request,
   const std::uint64_t id = request.request_id();
   stats_->arrivals.add(1);
   ++window_arrivals_;
-  if (FrontendRow* row = row_at(now)) row->arrivals.add(1);
+  FrontendRow* row = row_at(now);
+  if (row != nullptr) row->arrivals.add(1);
   if (queue_count_ == queue_.size()) {
     stats_->drops[reason_index(schema::DropReason::QueueFull)].add(1);
     ++window_drops_;
-    if (FrontendRow* row = row_at(now)) row->dropped.add(1);
+    if (row != nullptr) row->dropped.add(1);
     (void)response.reply([id](flatbuffers::FlatBufferBuilder& builder) {
       return schema::CreateResponse(builder, id, false, schema::DropReason::QueueFull);
     });
@@ -121,6 +122,10 @@ void Frontend::on_send_request(const schema::Request& request,
     return;
   }
   ++queue_count_;
+  // The queue only grows here: its longest length in a second is seen at an arrival.
+  if (row != nullptr && static_cast<std::int64_t>(queue_count_) > row->queue_max.get()) {
+    row->queue_max.set(static_cast<std::int64_t>(queue_count_));
+  }
   next_timer_ns_ = now;  // decide at the next step
 }
 
@@ -451,11 +456,6 @@ void Frontend::publish_gauges() {
   stats_->draining_workers.set(count_workers(WorkerState::kDraining));
   stats_->target_workers.set(target_workers_);
   stats_->batch_size.set(target_batch_);
-  if (FrontendRow* row = row_at(clock_->now_ns())) {
-    if (static_cast<std::int64_t>(queue_count_) > row->queue_max.get()) {
-      row->queue_max.set(static_cast<std::int64_t>(queue_count_));
-    }
-  }
 }
 
 FrontendRow* Frontend::row_at(std::int64_t t_ns) {
