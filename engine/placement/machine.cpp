@@ -1,0 +1,112 @@
+#include "engine/placement/machine.hpp"
+
+#include <hwloc.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+namespace pipescale::engine {
+namespace {
+
+struct TopologyDeleter {
+  void operator()(hwloc_topology* topology) const { hwloc_topology_destroy(topology); }
+};
+using HwlocTopology = std::unique_ptr<hwloc_topology, TopologyDeleter>;
+
+Result<HwlocTopology> load_hwloc(std::string_view source, std::string& description) {
+  hwloc_topology_t raw = nullptr;
+  if (hwloc_topology_init(&raw) != 0) return Error{"hwloc_topology_init failed"};
+  HwlocTopology topology(raw);
+  const std::string text(source);
+  std::error_code error;
+  if (text.empty() || text == "this") {
+    description = "this machine";
+  } else if (std::filesystem::is_regular_file(text, error)) {
+    description = text;
+    if (hwloc_topology_set_xml(raw, text.c_str()) != 0) {
+      return Error{"topology '" + text + "': hwloc cannot read it as an XML export (lstopo --of xml)"};
+    }
+  } else {
+    description = text;
+    if (hwloc_topology_set_synthetic(raw, text.c_str()) != 0) {
+      return Error{"topology '" + text +
+                   "': neither a file nor a synthetic description hwloc accepts (for example \"numa:2 core:8 pu:2\")"};
+    }
+  }
+  if (hwloc_topology_load(raw) != 0) return Error{"topology '" + description + "': hwloc_topology_load failed"};
+  return topology;
+}
+
+int logical_index_of(hwloc_topology_t topology, hwloc_obj_t pu, hwloc_obj_type_t type) {
+  hwloc_obj_t ancestor = hwloc_get_ancestor_obj_by_type(topology, type, pu);
+  return ancestor == nullptr ? 0 : static_cast<int>(ancestor->logical_index);
+}
+
+}  // namespace
+
+const MachinePu* Machine::find(int os_index) const {
+  for (const MachinePu& pu : pus) {
+    if (pu.os_index == os_index) return &pu;
+  }
+  return nullptr;
+}
+
+bool Machine::has_node(int numa_node) const {
+  return std::find(numa_nodes.begin(), numa_nodes.end(), numa_node) != numa_nodes.end();
+}
+
+std::vector<int> Machine::pus_of_node(int numa_node) const {
+  std::vector<int> out;
+  for (const MachinePu& pu : pus) {
+    if (pu.numa_node == numa_node) out.push_back(pu.os_index);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<int> Machine::all_pus() const {
+  std::vector<int> out;
+  for (const MachinePu& pu : pus) out.push_back(pu.os_index);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<Machine> load_machine(std::string_view source) {
+  Machine machine;
+  auto loaded = load_hwloc(source, machine.description);
+  if (!loaded) return loaded.error();
+  hwloc_topology_t topology = loaded->get();
+  machine.cores = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_CORE);
+  machine.packages = std::max(1, hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PACKAGE));
+  const int pu_count = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
+  for (int i = 0; i < pu_count; ++i) {
+    hwloc_obj_t pu = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, static_cast<unsigned>(i));
+    MachinePu entry;
+    entry.os_index = static_cast<int>(pu->os_index);
+    hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(topology, HWLOC_OBJ_CORE, pu);
+    // A PU without a core (some virtual machines) counts as a core of its own.
+    entry.core = core == nullptr ? i : static_cast<int>(core->logical_index);
+    entry.package = logical_index_of(topology, pu, HWLOC_OBJ_PACKAGE);
+    // PUs come in logical order, so a core's earlier threads are already in the list.
+    entry.sibling = static_cast<int>(std::count_if(machine.pus.begin(), machine.pus.end(),
+                                                   [&](const MachinePu& other) { return other.core == entry.core; }));
+    machine.pus.push_back(entry);
+  }
+  if (machine.cores == 0) machine.cores = pu_count;
+  // NUMA nodes hang off the tree as memory children in hwloc 2: their cpusets say which PUs are local.
+  const int nodes = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_NUMANODE);
+  for (int n = 0; n < nodes; ++n) {
+    hwloc_obj_t node = hwloc_get_obj_by_type(topology, HWLOC_OBJ_NUMANODE, static_cast<unsigned>(n));
+    const int os_index = static_cast<int>(node->os_index);
+    machine.numa_nodes.push_back(os_index);
+    for (MachinePu& pu : machine.pus) {
+      if (hwloc_bitmap_isset(node->cpuset, static_cast<unsigned>(pu.os_index)) != 0) pu.numa_node = os_index;
+    }
+  }
+  if (machine.numa_nodes.empty()) machine.numa_nodes.push_back(0);
+  std::sort(machine.numa_nodes.begin(), machine.numa_nodes.end());
+  return machine;
+}
+
+}  // namespace pipescale::engine
