@@ -255,12 +255,6 @@ void choose_waits(Plan& plan, const Assigner& assigner, std::size_t pu_count) {
 
 }  // namespace
 
-std::string_view policy_name(PlacementPolicy policy) {
-  return policy == PlacementPolicy::kSpread ? "spread" : "compact";
-}
-
-std::string_view smt_name(SmtUse smt) { return smt == SmtUse::kAvoid ? "avoid" : "allow"; }
-
 Result<Plan> plan_placement(const Machine& machine, const PlanInput& input) {
   if (machine.pus.empty()) return Error{machine.description + " has no PU this process may use"};
   if (auto valid = check_requests(machine, input); !valid) return valid.error();

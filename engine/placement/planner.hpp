@@ -7,13 +7,11 @@
 #include <vector>
 
 #include "engine/placement/machine.hpp"
+#include "engine/placement/policy.hpp"
 #include "ipc/common/result.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {
-
-enum class PlacementPolicy : std::uint8_t { kSpread, kCompact };
-enum class SmtUse : std::uint8_t { kAvoid, kAllow };
 
 // What one role or stage asks for; it applies to every process of that role or stage.
 struct PlacementRequest {
@@ -59,8 +57,5 @@ inline constexpr std::int64_t kMaxParkNs = 20'000'000;
 // Refuses, naming the request: a node the machine lacks, PUs it lacks, PUs off the requested
 // node, explicit sets that overlap, dedicated processes without enough free cores.
 Result<Plan> plan_placement(const Machine& machine, const PlanInput& input);
-
-std::string_view policy_name(PlacementPolicy policy);  // "spread", "compact"
-std::string_view smt_name(SmtUse smt);                 // "avoid", "allow"
 
 }  // namespace pipescale::engine
