@@ -63,8 +63,10 @@ Status bind_process_memory_near_cpus() {
   if (hwloc_get_cpubind(topology.get(), cpus.get(), HWLOC_CPUBIND_PROCESS) != 0) {
     return Error{std::string("hwloc_get_cpubind: ") + std::strerror(errno)};
   }
-  // Given a cpuset, hwloc binds to the nodes local to those PUs.
-  if (hwloc_set_membind(topology.get(), cpus.get(), HWLOC_MEMBIND_BIND, HWLOC_MEMBIND_PROCESS) != 0) {
+  // Given a cpuset, hwloc binds to the nodes local to those PUs. No PROCESS flag: Linux binds the
+  // calling thread only, and threads started afterwards inherit its policy, so this must run
+  // before the process starts any thread.
+  if (hwloc_set_membind(topology.get(), cpus.get(), HWLOC_MEMBIND_BIND, 0) != 0) {
     return Error{"cannot bind memory near PUs " + list_of(cpus.get()) + ": hwloc_set_membind: " + std::strerror(errno)};
   }
   return Ok{};

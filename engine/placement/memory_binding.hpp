@@ -18,7 +18,8 @@ struct AreaBinding {
 // where the pages are. Never fails the caller: the result records what happened.
 AreaBinding bind_area_to_node(void* address, std::size_t bytes, int numa_node);
 
-// Binds the calling process's future allocations to the NUMA nodes local to its PUs.
+// Binds the calling process's future allocations to the NUMA nodes local to its PUs. Call it before
+// the process starts a thread: the threads it starts later inherit the binding.
 Status bind_process_memory_near_cpus();
 
 }  // namespace pipescale::engine

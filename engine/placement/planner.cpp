@@ -174,12 +174,16 @@ class Assigner {
 
   Result<int> take_shared(const PlacementRequest* request, const std::string& process) {
     int best = -1;
-    std::tuple<int, int, std::tuple<int, int>> best_key{};
+    std::tuple<int, int, int, std::tuple<int, int>> best_key{};
     for (const int pu : pool(request)) {
-      const auto core = static_cast<std::size_t>(machine_.find(pu)->core);
+      const MachinePu& where = *machine_.find(pu);
+      const auto core = static_cast<std::size_t>(where.core);
       if (reserved_[core]) continue;
+      // An idle core first (with smt avoid), then (spread) the node with the fewest processes,
+      // then the PU with the fewest, then the policy's order.
       const int core_load = input_.smt == SmtUse::kAvoid ? core_load_[core] : 0;
-      const std::tuple key{core_load, pu_load_[pu], order_.of(pu)};
+      const int node_load = input_.policy == PlacementPolicy::kSpread ? node_load_[where.numa_node] : 0;
+      const std::tuple key{core_load, node_load, pu_load_[pu], order_.of(pu)};
       if (best < 0 || key < best_key) {
         best = pu;
         best_key = key;
@@ -202,6 +206,7 @@ class Assigner {
   }
   void place(int pu) {
     ++pu_load_[pu];
+    ++node_load_[machine_.find(pu)->numa_node];
     ++core_load_[static_cast<std::size_t>(machine_.find(pu)->core)];
   }
 
@@ -210,6 +215,7 @@ class Assigner {
   PuOrder order_;
   std::vector<int> claimed_;
   std::map<int, int> pu_load_;
+  std::map<int, int> node_load_;
   std::vector<int> core_load_;
   std::vector<bool> reserved_;
 };
@@ -247,8 +253,8 @@ void choose_waits(Plan& plan, const Assigner& assigner, std::size_t pu_count) {
   plan.oversubscribed = sharing > 0;
   if (plan.oversubscribed) {
     plan.notice = std::to_string(plan.processes.size()) + " processes on " + std::to_string(pu_count) +
-                  " PUs: spread so that " + std::to_string(sharing) +
-                  " share a PU; those wait with spin-then-park and a " + std::to_string(kSharedPuSpinNs / 1000) +
+                  " PUs: " + std::to_string(sharing) + " share a PU with another process; those wait with " +
+                  "spin-then-park and a " + std::to_string(kSharedPuSpinNs / 1000) +
                   " us spin, so that no spinner starves another";
   }
 }

@@ -155,6 +155,16 @@ TEST(Planner, PlacesExplicitCpusOnePuEachAndKeepsOthersOffThem) {
   EXPECT_THAT(first_cpus(plan), ElementsAre(0, 16, 2, 4, 8));
 }
 
+TEST(Planner, SpreadBalancesTheOtherProcessesAcrossNodesAroundADedicatedStage) {
+  const Machine on = machine(kTwoNodes);
+  PlacementRequest stage1{"stages.rank", 1, {}, true};
+  const Plan plan = plan_or_fail(on, pipeline(3, 2, {PlacementRequest{"stages.detect", -1, {}, false}, stage1}));
+  // Stage 1's three dedicated processes take node 1's first cores (16, 18, 20); the others go to
+  // node 0 while it holds fewer processes, and take turns (node 0 first, by the spread order)
+  // once both hold as many.
+  EXPECT_THAT(first_cpus(plan), ElementsAre(0, 2, 4, 6, 22, 16, 18, 20, 8, 24, 10));
+}
+
 TEST(Planner, GivesDedicatedProcessesACoreEachAndLetsThemSpin) {
   const Machine on = machine(kFourNodes);
   PlacementRequest stage{"stages.detect", 2, {}, true};
