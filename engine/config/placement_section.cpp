@@ -9,7 +9,9 @@ void read_process_placement(TableReader& reader, ProcessPlacementConfig& placeme
   reader.whole("numa_node", placement.numa_node, -1, 1023, "a NUMA node number from 0 to 1023, or -1 for any node");
   if (const ConfigNode* cpus = reader.take("cpus")) {
     const std::string expectation = "a list of PUs like \"2-5,8\" (or \"\" to let the planner choose)";
-    if (cpus->kind != ConfigNode::Kind::kString) {
+    if (cpus->kind == ConfigNode::Kind::kInteger && cpus->integer >= 0 && cpus->integer <= kMaxPuIndex) {
+      placement.cpus = {static_cast<int>(cpus->integer)};  // one PU, as `--set stages.x.cpus=3` gives it
+    } else if (cpus->kind != ConfigNode::Kind::kString) {
       reader.fail("cpus", *cpus, expectation);
     } else if (!cpus->text.empty()) {
       auto parsed = parse_cpu_list(cpus->text);

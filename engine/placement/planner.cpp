@@ -145,13 +145,10 @@ class Assigner {
   [[nodiscard]] std::vector<int> pool(const PlacementRequest* request) const {
     std::vector<int> pus;
     if (request != nullptr && !request->cpus.empty()) {
-      pus = request->cpus;  // as written: explicit sets may name SMT siblings
+      pus = request->cpus;
     } else {
-      const std::vector<int> base =
+      pus =
           request != nullptr && request->numa_node >= 0 ? machine_.pus_of_node(request->numa_node) : machine_.all_pus();
-      for (const int pu : base) {
-        if (input_.smt == SmtUse::kAllow || machine_.find(pu)->sibling == 0) pus.push_back(pu);
-      }
       // PUs that an explicit set names are left to its owner while others remain.
       if (auto unclaimed = difference(pus, claimed_); !unclaimed.empty()) pus = std::move(unclaimed);
     }
@@ -179,8 +176,9 @@ class Assigner {
       const MachinePu& where = *machine_.find(pu);
       const auto core = static_cast<std::size_t>(where.core);
       if (reserved_[core]) continue;
-      // An idle core first (with smt avoid), then (spread) the node with the fewest processes,
-      // then the PU with the fewest, then the policy's order.
+      // An idle core first (with smt avoid: a second thread only once every core is busy, but
+      // before two processes share a PU), then (spread) the node with the fewest processes, then
+      // the PU with the fewest, then the policy's order.
       const int core_load = input_.smt == SmtUse::kAvoid ? core_load_[core] : 0;
       const int node_load = input_.policy == PlacementPolicy::kSpread ? node_load_[where.numa_node] : 0;
       const std::tuple key{core_load, node_load, pu_load_[pu], order_.of(pu)};

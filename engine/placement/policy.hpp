@@ -10,7 +10,8 @@ namespace pipescale::engine {
 // spread: consecutive processes on different NUMA nodes (packages in turn); compact: fill the
 // machine in hwloc's logical order, one node after the other.
 enum class PlacementPolicy : std::uint8_t { kSpread, kCompact };
-// avoid: the planner uses one hardware thread per core; allow: every thread is a place.
+// avoid: a core's second hardware thread only once every core the process may use is busy (but
+// before two processes share one PU); allow: threads are places like cores.
 enum class SmtUse : std::uint8_t { kAvoid, kAllow };
 
 inline constexpr std::array<std::pair<std::string_view, PlacementPolicy>, 2> kPlacementPolicyNames{

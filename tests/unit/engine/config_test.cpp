@@ -236,8 +236,12 @@ TEST_F(ConfigTest, RefusesAPlacementCpusListThatIsNotOne) {
             "stages.1.cpus in " + file() +
                 " line 6: expected a list of PUs like \"2-5,8\" (or \"\" to let the planner choose); '4-2' is a "
                 "reversed range, got string \"4-2\"");
-  EXPECT_THAT(errors(std::string(kMinimal) + "[placement.client]\ncpus = 3\n"),
+  EXPECT_THAT(errors(std::string(kMinimal) + "[placement.client]\ncpus = 2.5\n"),
               HasSubstr("placement.client.cpus in " + file() + " line 7: expected a list of PUs"));
+}
+
+TEST_F(ConfigTest, TakesASinglePuWrittenAsANumber) {
+  EXPECT_EQ(load(kMinimal, {"placement.client.cpus=3"}).placement.client.cpus, std::vector<int>{3});
 }
 
 TEST_F(ConfigTest, RefusesAPlacementChoiceOrNodeOutOfRange) {

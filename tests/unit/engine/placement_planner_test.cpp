@@ -1,7 +1,9 @@
 // The placement planner on synthetic topologies and on this machine, against hand-worked plans
 // and against hwloc's own view of the same topology.
 #include <hwloc.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <string>
@@ -107,6 +109,22 @@ TEST(Machine, SeesTheNodesCoresAndThreadsOfASyntheticTopology) {
   EXPECT_EQ(machine(kFourNodes).pus_of_node(3), hwloc_pus_of_node(kFourNodes, 3));
 }
 
+TEST(Machine, ReadsAnXmlExportAsTheTopologyItDescribes) {
+  hwloc_topology_t topology = nullptr;
+  hwloc_topology_init(&topology);
+  hwloc_topology_set_synthetic(topology, kTwoPackages);
+  hwloc_topology_load(topology);
+  const std::string path = ::testing::TempDir() + "placement_test_" + std::to_string(::getpid()) + ".xml";
+  ASSERT_EQ(hwloc_topology_export_xml(topology, path.c_str(), 0), 0);
+  hwloc_topology_destroy(topology);
+  const Machine from_xml = machine(path.c_str());
+  std::remove(path.c_str());
+  const Machine synthetic = machine(kTwoPackages);
+  EXPECT_EQ(from_xml.pus, synthetic.pus);
+  EXPECT_EQ(from_xml.numa_nodes, synthetic.numa_nodes);
+  EXPECT_EQ(from_xml.description, path);
+}
+
 TEST(Machine, RefusesATopologyHwlocCannotRead) {
   EXPECT_THAT(load_machine("numa:two").error().message, HasSubstr("synthetic description"));
 }
@@ -114,6 +132,16 @@ TEST(Machine, RefusesATopologyHwlocCannotRead) {
 TEST(Planner, SpreadAlternatesNodesAndLeavesSmtSiblingsIdle) {
   const Plan plan = plan_or_fail(machine(kTwoNodes), processes(4, PlacementPolicy::kSpread, SmtUse::kAvoid));
   EXPECT_THAT(first_cpus(plan), ElementsAre(0, 16, 2, 18));
+  EXPECT_FALSE(plan.oversubscribed);
+}
+
+TEST(Planner, AvoidingSmtTakesASecondThreadOnlyOnceEveryCoreIsBusy) {
+  const Machine on = machine(kTwoNodes);
+  PlanInput input = processes(9, PlacementPolicy::kSpread, SmtUse::kAvoid);
+  input.requests.push_back({"stages.detect", 1, {}, false});
+  for (PlanProcess& process : input.processes) process.request = 0;
+  const Plan plan = plan_or_fail(on, input);
+  EXPECT_THAT(first_cpus(plan), ElementsAre(16, 18, 20, 22, 24, 26, 28, 30, 17));
   EXPECT_FALSE(plan.oversubscribed);
 }
 
