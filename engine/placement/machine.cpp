@@ -1,42 +1,11 @@
 #include "engine/placement/machine.hpp"
 
-#include <hwloc.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <memory>
+
+#include "engine/placement/hwloc_topology.hpp"
 
 namespace pipescale::engine {
 namespace {
-
-struct TopologyDeleter {
-  void operator()(hwloc_topology* topology) const { hwloc_topology_destroy(topology); }
-};
-using HwlocTopology = std::unique_ptr<hwloc_topology, TopologyDeleter>;
-
-Result<HwlocTopology> load_hwloc(std::string_view source, std::string& description) {
-  hwloc_topology_t raw = nullptr;
-  if (hwloc_topology_init(&raw) != 0) return Error{"hwloc_topology_init failed"};
-  HwlocTopology topology(raw);
-  const std::string text(source);
-  std::error_code error;
-  if (text.empty() || text == "this") {
-    description = "this machine";
-  } else if (std::filesystem::is_regular_file(text, error)) {
-    description = text;
-    if (hwloc_topology_set_xml(raw, text.c_str()) != 0) {
-      return Error{"topology '" + text + "': hwloc cannot read it as an XML export (lstopo --of xml)"};
-    }
-  } else {
-    description = text;
-    if (hwloc_topology_set_synthetic(raw, text.c_str()) != 0) {
-      return Error{"topology '" + text +
-                   "': neither a file nor a synthetic description hwloc accepts (for example \"numa:2 core:8 pu:2\")"};
-    }
-  }
-  if (hwloc_topology_load(raw) != 0) return Error{"topology '" + description + "': hwloc_topology_load failed"};
-  return topology;
-}
 
 int logical_index_of(hwloc_topology_t topology, hwloc_obj_t pu, hwloc_obj_type_t type) {
   hwloc_obj_t ancestor = hwloc_get_ancestor_obj_by_type(topology, type, pu);
@@ -74,9 +43,10 @@ std::vector<int> Machine::all_pus() const {
 
 Result<Machine> load_machine(std::string_view source) {
   Machine machine;
-  auto loaded = load_hwloc(source, machine.description);
+  auto loaded = load_hwloc_topology(source);
   if (!loaded) return loaded.error();
-  hwloc_topology_t topology = loaded->get();
+  machine.description = loaded->description;
+  hwloc_topology_t topology = loaded->topology.get();
   machine.cores = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_CORE);
   machine.packages = std::max(1, hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PACKAGE));
   const int pu_count = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);

@@ -12,6 +12,7 @@
 #include "engine/placement/affinity.hpp"
 #include "engine/placement/cpu_list.hpp"
 #include "engine/placement/machine.hpp"
+#include "engine/placement/pair_classes.hpp"
 #include "engine/placement/planner.hpp"
 
 namespace pipescale::engine {
@@ -127,6 +128,34 @@ TEST(Machine, ReadsAnXmlExportAsTheTopologyItDescribes) {
 
 TEST(Machine, RefusesATopologyHwlocCannotRead) {
   EXPECT_THAT(load_machine("numa:two").error().message, HasSubstr("synthetic description"));
+}
+
+std::vector<std::string> names_of(const std::vector<PuPair>& pairs) {
+  std::vector<std::string> names;
+  for (const PuPair& pair : pairs) names.push_back(pair.name);
+  return names;
+}
+
+TEST(PairClasses, FindsSiblingsAndTwoNodesInASyntheticTopology) {
+  const std::vector<PuPair> pairs = pair_classes(kTwoNodes).value();
+  EXPECT_THAT(names_of(pairs), ElementsAre("smt_siblings", "different_cache", "different_node"));
+  EXPECT_EQ(pairs[0].first_pu, 0);
+  EXPECT_EQ(pairs[0].second_pu, 1);
+  EXPECT_EQ(pairs[1].second_pu, 2);   // core 1, same node, no cache in a synthetic topology
+  EXPECT_EQ(pairs[2].second_pu, 16);  // node 1's first core
+}
+
+TEST(PairClasses, FindsASharedCacheWhereTheTopologyHasOne) {
+  const std::vector<PuPair> pairs = pair_classes("numa:2 l3:2 core:2 pu:1").value();
+  EXPECT_THAT(names_of(pairs), ElementsAre("same_cache", "different_cache", "different_node"));
+  EXPECT_EQ(pairs[0].shared, "L3");
+}
+
+TEST(PairClasses, OffersAtLeastOnePairOfSeparateCoresOnThisMachine) {
+  const std::vector<PuPair> pairs = pair_classes("").value();
+  if (machine("").cores < 2) GTEST_SKIP() << "one core";
+  ASSERT_FALSE(pairs.empty());
+  EXPECT_NE(pairs.back().name, "smt_siblings");
 }
 
 TEST(Planner, SpreadAlternatesNodesAndLeavesSmtSiblingsIdle) {
