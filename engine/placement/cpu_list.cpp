@@ -39,7 +39,7 @@ Result<std::vector<int>> parse_cpu_list(std::string_view text) {
     std::string written = "'";  // built by appending: GCC 12 warns wrongly on "'" + std::string
     written += trimmed(item);
     written += "'";
-    if (first < 0 || last < 0) return Error{written + " is not " + expectation};
+    if (first < 0 || last < 0) return Error{written.append(" is not ").append(expectation)};
     if (last < first) return Error{written + " is a reversed range"};
     for (int pu = first; pu <= last; ++pu) pus.push_back(pu);
     if (comma == std::string_view::npos) break;

@@ -1,29 +1,22 @@
 #include "engine/placement/memory_binding.hpp"
 
-#include <hwloc.h>
-
 #include <cerrno>
 #include <cstring>
 #include <memory>
 
+#include "engine/placement/hwloc_topology.hpp"
+
 namespace pipescale::engine {
 namespace {
 
-struct TopologyDeleter {
-  void operator()(hwloc_topology* topology) const { hwloc_topology_destroy(topology); }
-};
 struct BitmapDeleter {
   void operator()(hwloc_bitmap_s* bitmap) const { hwloc_bitmap_free(bitmap); }
 };
-using HwlocTopology = std::unique_ptr<hwloc_topology, TopologyDeleter>;
 using Bitmap = std::unique_ptr<hwloc_bitmap_s, BitmapDeleter>;
 
 HwlocTopology this_machine() {
-  hwloc_topology_t raw = nullptr;
-  if (hwloc_topology_init(&raw) != 0) return nullptr;
-  HwlocTopology topology(raw);
-  if (hwloc_topology_load(raw) != 0) return nullptr;
-  return topology;
+  auto loaded = load_hwloc_topology("");
+  return loaded ? std::move(loaded->topology) : nullptr;
 }
 
 std::string list_of(hwloc_const_bitmap_t set) {
@@ -52,6 +45,7 @@ AreaBinding bind_area_to_node(void* address, std::size_t bytes, int numa_node) {
   Bitmap where(hwloc_bitmap_alloc());
   if (hwloc_get_area_memlocation(topology.get(), address, bytes, where.get(), HWLOC_MEMBIND_BYNODESET) == 0) {
     result.location = list_of(where.get());
+    result.verified = hwloc_bitmap_isequal(where.get(), nodes.get()) != 0;
   }
   return result;
 }

@@ -9,9 +9,10 @@
 namespace pipescale::engine {
 
 struct AreaBinding {
-  bool bound = false;    // hwloc_set_area_membind succeeded
-  std::string error;     // why not, when it did not
-  std::string location;  // the nodes hwloc finds the area's touched pages on ("0", "0-1"); "" if none
+  bool bound = false;     // hwloc_set_area_membind succeeded
+  std::string error;      // why not, when it did not
+  std::string location;   // the nodes hwloc finds the area's touched pages on ("0", "0-1"); "" if none
+  bool verified = false;  // every touched page is on the requested node
 };
 
 // Binds [address, address + bytes) to `numa_node`, moving pages already touched, then asks hwloc

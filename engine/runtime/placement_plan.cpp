@@ -120,6 +120,7 @@ void write_plan_json(JsonWriter& json, const PlacementPlan& plan, const Pipeline
       json.key("bound").value(binding.bound);
       if (!binding.error.empty()) json.key("bind_error").value(binding.error);
       json.key("location").value(binding.location);
+      json.key("verified").value(binding.verified);
     }
     json.end_object();
   }

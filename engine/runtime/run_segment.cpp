@@ -47,7 +47,7 @@ std::vector<AreaBinding> bind_rings(const ipc::Segment& segment, const Placement
   for (const RingPlacement& ring : plan.rings) {
     auto region = segment.find(ring.region, ipc::RegionKind::kRing);
     if (!region) {
-      bindings.push_back({false, region.error().message, ""});
+      bindings.push_back({false, region.error().message, "", false});
       continue;
     }
     bindings.push_back(bind_area_to_node(region->address, region->bytes, ring.numa_node));
