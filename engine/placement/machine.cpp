@@ -47,7 +47,6 @@ Result<Machine> load_machine(std::string_view source) {
   if (!loaded) return loaded.error();
   machine.description = loaded->description;
   hwloc_topology_t topology = loaded->topology.get();
-  machine.cores = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_CORE);
   machine.packages = std::max(1, hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PACKAGE));
   const int pu_count = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
   for (int i = 0; i < pu_count; ++i) {
@@ -55,15 +54,22 @@ Result<Machine> load_machine(std::string_view source) {
     MachinePu entry;
     entry.os_index = static_cast<int>(pu->os_index);
     hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(topology, HWLOC_OBJ_CORE, pu);
-    // A PU without a core (some virtual machines) counts as a core of its own.
-    entry.core = core == nullptr ? i : static_cast<int>(core->logical_index);
+    // A PU without a core (some virtual machines) counts as a core of its own: a number no core has.
+    entry.core = core == nullptr ? -1 - i : static_cast<int>(core->logical_index);
     entry.package = logical_index_of(topology, pu, HWLOC_OBJ_PACKAGE);
     // PUs come in logical order, so a core's earlier threads are already in the list.
     entry.sibling = static_cast<int>(std::count_if(machine.pus.begin(), machine.pus.end(),
                                                    [&](const MachinePu& other) { return other.core == entry.core; }));
     machine.pus.push_back(entry);
   }
-  if (machine.cores == 0) machine.cores = pu_count;
+  // Number the cores 0..n-1 in logical order, counting only those with a PU here.
+  std::vector<int> seen;
+  for (MachinePu& pu : machine.pus) {
+    auto at = std::find(seen.begin(), seen.end(), pu.core);
+    if (at == seen.end()) at = seen.insert(seen.end(), pu.core);
+    pu.core = static_cast<int>(at - seen.begin());
+  }
+  machine.cores = static_cast<int>(seen.size());
   // NUMA nodes hang off the tree as memory children in hwloc 2: their cpusets say which PUs are local.
   const int nodes = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_NUMANODE);
   for (int n = 0; n < nodes; ++n) {

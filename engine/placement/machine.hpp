@@ -13,7 +13,7 @@ namespace pipescale::engine {
 
 struct MachinePu {
   int os_index = 0;   // as the kernel numbers it (/proc/<pid>/status, taskset), and hwloc's os_index
-  int core = 0;       // the core's position among the machine's cores (hwloc's logical index)
+  int core = 0;       // its core's position among the machine's cores, 0..cores-1, in logical order
   int sibling = 0;    // the PU's position inside its core: 0 is the first hardware thread
   int numa_node = 0;  // the OS index of its NUMA node
   int package = 0;    // the logical index of its package

@@ -38,8 +38,10 @@ std::vector<int> core_ranks(const Machine& machine, PlacementPolicy policy) {
       if (turn < nodes.size()) node_order.push_back(nodes[turn]);
     }
   }
+  std::size_t turns = 0;
+  for (const auto& [node, cores] : cores_of_node) turns = std::max(turns, cores.size());
   int next = 0;
-  for (std::size_t turn = 0; next < machine.cores; ++turn) {
+  for (std::size_t turn = 0; turn < turns; ++turn) {
     for (const int node : node_order) {
       const auto& cores = cores_of_node[node];
       if (turn < cores.size()) ranks[static_cast<std::size_t>(cores[turn])] = next++;
