@@ -3,6 +3,7 @@
 #include <hwloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -265,6 +266,43 @@ TEST(Planner, PlacesEveryProcessOnThisMachinesAllowedPus) {
   }
   EXPECT_EQ(plan.oversubscribed, plan.processes.size() > on.pus.size());
 }
+
+// On each topology of the issue: a stage pinned to the machine's last node runs only on PUs that
+// hwloc itself puts in that node, and while there are PUs enough no two processes share one.
+class PlannerOnTopology : public ::testing::TestWithParam<const char*> {};
+
+std::vector<int> hwloc_pus_of(const char* source, int node) {
+  return std::string(source).empty() ? machine("").pus_of_node(node)
+                                     : hwloc_pus_of_node(source, static_cast<unsigned>(node));
+}
+
+TEST_P(PlannerOnTopology, PlacesAPinnedStageOnThePusHwlocGivesItsNode) {
+  const Machine on = machine(GetParam());
+  const int last_node = on.numa_nodes.back();
+  const Plan plan = plan_or_fail(
+      on, pipeline(2, 2, {PlacementRequest{"stages.detect", -1, {}, false}, {"stages.rank", last_node, {}, false}}));
+  const std::vector<int> node_pus = hwloc_pus_of(GetParam(), last_node);
+  for (std::size_t i = 5; i < plan.processes.size(); ++i) {
+    EXPECT_THAT(node_pus, ::testing::Contains(plan.processes[i].cpus.front())) << plan.processes[i].name;
+    EXPECT_EQ(plan.processes[i].numa_node, last_node) << plan.processes[i].name;
+  }
+  std::vector<int> cpus = first_cpus(plan);
+  std::sort(cpus.begin(), cpus.end());
+  const bool enough = on.pus.size() >= plan.processes.size() && node_pus.size() >= 3;
+  EXPECT_EQ(std::adjacent_find(cpus.begin(), cpus.end()) == cpus.end(), enough);
+  EXPECT_EQ(plan.oversubscribed, !enough);
+}
+
+std::string topology_name(const ::testing::TestParamInfo<const char*>& info) {
+  std::string name = std::string(info.param).empty() ? "this_machine" : info.param;
+  for (char& c : name) {
+    if (c == ' ' || c == ':') c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(IssueTopologies, PlannerOnTopology, ::testing::Values("", kTwoNodes, kFourNodes, kTwoPackages),
+                         topology_name);
 
 TEST(PlannerRefuses, ANodeTheMachineDoesNotHave) {
   const std::string message = refusal(machine(kTwoNodes), pipeline(1, 1, {{"stages.detect", 2, {}, false}}));
