@@ -91,11 +91,19 @@ void write_plan_json(JsonWriter& json, const PlacementPlan& plan, const Pipeline
     json.begin_object();
     json.key("name").value(process.name);
     json.key("role").value(role_name(process.role));
+    // Every process has the same keys: null where a role has no stage or index.
     if (process.stage >= 0) {
       json.key("stage").value(process.stage);
       json.key("stage_name").value(config.stages[static_cast<std::size_t>(process.stage)].name);
+    } else {
+      json.key("stage").null().key("stage_name").null();
     }
-    if (process.index >= 0) json.key("index").value(process.index);
+    json.key("index");
+    if (process.index >= 0) {
+      json.value(process.index);
+    } else {
+      json.null();
+    }
     json.key("cpus").value(placement.cpus);
     json.key("numa_node").value(placement.numa_node);
     json.key("dedicated").value(placement.dedicated);
