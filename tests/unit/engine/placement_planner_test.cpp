@@ -267,8 +267,8 @@ TEST(Planner, PlacesEveryProcessOnThisMachinesAllowedPus) {
   EXPECT_EQ(plan.oversubscribed, plan.processes.size() > on.pus.size());
 }
 
-// On each topology of the issue: a stage pinned to the machine's last node runs only on PUs that
-// hwloc itself puts in that node, and while there are PUs enough no two processes share one.
+// On each reference topology (this machine and three synthetic ones): a stage pinned to the machine's last node runs
+// only on PUs that hwloc itself puts in that node, and while there are PUs enough no two processes share one.
 class PlannerOnTopology : public ::testing::TestWithParam<const char*> {};
 
 std::vector<int> hwloc_pus_of(const char* source, int node) {
@@ -301,8 +301,8 @@ std::string topology_name(const ::testing::TestParamInfo<const char*>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(IssueTopologies, PlannerOnTopology, ::testing::Values("", kTwoNodes, kFourNodes, kTwoPackages),
-                         topology_name);
+INSTANTIATE_TEST_SUITE_P(ReferenceTopologies, PlannerOnTopology,
+                         ::testing::Values("", kTwoNodes, kFourNodes, kTwoPackages), topology_name);
 
 TEST(PlannerRefuses, ANodeTheMachineDoesNotHave) {
   const std::string message = refusal(machine(kTwoNodes), pipeline(1, 1, {{"stages.detect", 2, {}, false}}));
