@@ -1,6 +1,6 @@
 // pipescale: the command line. `run` is the main job (engine/runtime/launcher.hpp), `validate`
-// checks a config without running it, and the hidden `role` is how the launcher starts each role
-// process from this same binary.
+// checks a config without running it, `plan` prints the placement a run would get, and the hidden
+// `role` is how the launcher starts each role process from this same binary.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "engine/config/validate.hpp"
+#include "engine/placement/cpu_list.hpp"
 #include "engine/runtime/launcher.hpp"
+#include "engine/runtime/plan_command.hpp"
 #include "engine/runtime/role_process.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
@@ -26,18 +28,6 @@ std::filesystem::path self_executable(const char* argv0) {
   auto path = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) return path;
   return std::filesystem::absolute(argv0);
-}
-
-std::vector<int> parse_cpus(const std::string& text) {
-  std::vector<int> cpus;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t comma = text.find(',', start);
-    cpus.push_back(std::stoi(text.substr(start, comma - start)));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return cpus;
 }
 
 }  // namespace
@@ -82,6 +72,22 @@ int run_command_line(int argc, char** argv) {
   validate->add_option("config", validate_config, "Pipeline config (TOML)")->required();
   validate->add_option("--set", validate_overrides, "Override any config key (as for run)")->type_name("KEY=VALUE");
 
+  // plan
+  pipescale::engine::PlanOptions plan_options;
+  plan_options.config = PIPESCALE_DEFAULT_CONFIG;
+  CLI::App* plan = app.add_subcommand(
+      "plan",
+      "Print the placement a run of CONFIG would get: the topology (NUMA nodes, cores, PUs), then every process\n"
+      "with its PUs, NUMA node and wait strategy, and every ring with the node its memory is bound to. Nothing\n"
+      "is started. Exit status 0, or 2 for a bad config, topology or placement request.");
+  plan->add_option("config", plan_options.config, "Pipeline config (TOML); default: the shipped one");
+  plan->add_option("--topology", plan_options.topology,
+                   "Plan for another machine: an hwloc synthetic description (\"numa:2 core:8 pu:2\") or an XML "
+                   "export (lstopo --of xml); default: this machine")
+      ->type_name("SYNTHETIC_OR_XML");
+  plan->add_flag("--json", plan_options.json, "Print the plan as JSON");
+  plan->add_option("--set", plan_options.overrides, "Override any config key (as for run)")->type_name("KEY=VALUE");
+
   // role (hidden: started by the launcher)
   pipescale::engine::RoleOptions role;
   std::string role_config;
@@ -123,6 +129,7 @@ int run_command_line(int argc, char** argv) {
     std::printf("%s\n", result.summary.c_str());
     return 0;
   }
+  if (plan->parsed()) return pipescale::engine::print_plan(plan_options);
   if (role_command->parsed()) {
     role.config = role_config;
     role.socket_dir = socket_dir;
@@ -132,11 +139,13 @@ int run_command_line(int argc, char** argv) {
       return 2;
     }
     role.wait.kind = *kind;
-    try {
-      if (!cpus.empty()) role.cpus = parse_cpus(cpus);
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "pipescale role: --cpus %s: expected a comma-separated list of CPU numbers\n", cpus.c_str());
-      return 2;
+    if (!cpus.empty()) {
+      auto parsed = pipescale::engine::parse_cpu_list(cpus);
+      if (!parsed) {
+        std::fprintf(stderr, "pipescale role: --cpus %s: %s\n", cpus.c_str(), parsed.error().message.c_str());
+        return 2;
+      }
+      role.cpus = std::move(*parsed);
     }
     return pipescale::engine::run_role(role);
   }

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/placement/policy.hpp"
+
 namespace pipescale::engine {
 
 // Upper bounds the loader enforces, so that every count fits the int fields below and every
@@ -71,6 +73,24 @@ struct SchedulerConfig {
 // (batch_size, latency_ms): processing one batch of batch_size requests takes latency_ms.
 using ProfilePoint = std::pair<int, double>;
 
+// Where the processes of a role or a stage run; engine/placement/README.md has the policy.
+struct ProcessPlacementConfig {
+  int numa_node = -1;      // -1: any node
+  std::vector<int> cpus;   // explicit PUs (OS indexes, sorted); empty: the planner chooses
+  bool dedicated = false;  // a core of its own for each process, which then spins
+
+  friend bool operator==(const ProcessPlacementConfig&, const ProcessPlacementConfig&) = default;
+};
+
+struct PlacementConfig {
+  PlacementPolicy policy = PlacementPolicy::kSpread;
+  SmtUse smt = SmtUse::kAvoid;
+  ProcessPlacementConfig client;
+  ProcessPlacementConfig scheduler;
+
+  friend bool operator==(const PlacementConfig&, const PlacementConfig&) = default;
+};
+
 struct StageConfig {
   std::string name;  // default "stage<N>", N counting stages from 1
   // Where the profile came from: a CSV file (absolute path), or empty when written inline.
@@ -80,8 +100,9 @@ struct StageConfig {
   std::vector<ProfilePoint> profile;
   int workers_min = 1;
   int workers_max = 4;
-  int max_batch = 0;       // default: the largest batch size in the profile (filled in by the loader)
-  double warmup_ms = 0.0;  // time a started Worker takes before it accepts batches
+  int max_batch = 0;                 // default: the largest batch size in the profile (filled in by the loader)
+  double warmup_ms = 0.0;            // time a started Worker takes before it accepts batches
+  ProcessPlacementConfig placement;  // its Frontend's and Workers'
 
   friend bool operator==(const StageConfig&, const StageConfig&) = default;
 };
@@ -90,6 +111,7 @@ struct PipelineConfig {
   RunConfig run;
   ClientConfig client;
   SchedulerConfig scheduler;
+  PlacementConfig placement;
   std::vector<StageConfig> stages;    // in pipeline order; never empty after a successful load
   std::filesystem::path source_path;  // the config file, absolute
 

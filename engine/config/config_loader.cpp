@@ -21,6 +21,7 @@ PipelineConfig read_pipeline(const ConfigNode& root, ReadContext& context) {
     config_detail::read_run(section(top, "run"), config.run, context);
     config_detail::read_client(section(top, "client"), config.client, context);
     config_detail::read_scheduler(section(top, "scheduler"), config.scheduler, context);
+    config_detail::read_placement(section(top, "placement"), config.placement, context);
     config_detail::read_stages(top, config.stages, context);
   }  // `top` hands its unknown keys over here, before they are reported
   context.unknown.report(context.errors);

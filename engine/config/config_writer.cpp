@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "engine/config/config_tree.hpp"
+#include "engine/placement/cpu_list.hpp"
 
 namespace pipescale::engine {
 namespace {
@@ -61,6 +62,22 @@ void write_scheduler(std::ostream& out, const SchedulerConfig& scheduler) {
       << "scale_down_delay_s = " << floating(scheduler.scale_down_delay_s) << "\n";
 }
 
+void write_process_placement(std::ostream& out, const ProcessPlacementConfig& placement) {
+  out << "numa_node = " << placement.numa_node << "\n"
+      << "cpus = " << quoted(format_cpu_list(placement.cpus)) << "\n"
+      << "dedicated = " << (placement.dedicated ? "true" : "false") << "\n";
+}
+
+void write_placement(std::ostream& out, const PlacementConfig& placement) {
+  out << "\n[placement]\n"
+      << "policy = " << quoted(std::string(policy_name(placement.policy))) << "\n"
+      << "smt = " << quoted(std::string(smt_name(placement.smt))) << "\n"
+      << "\n[placement.client]\n";
+  write_process_placement(out, placement.client);
+  out << "\n[placement.scheduler]\n";
+  write_process_placement(out, placement.scheduler);
+}
+
 void write_profile(std::ostream& out, const StageConfig& stage) {
   if (stage.profile_path.empty()) {
     out << "profile = [\n";
@@ -87,6 +104,7 @@ void write_stage(std::ostream& out, const StageConfig& stage) {
       << "workers_max = " << stage.workers_max << "\n"
       << "max_batch = " << stage.max_batch << "\n"
       << "warmup_ms = " << floating(stage.warmup_ms) << "\n";
+  write_process_placement(out, stage.placement);
 }
 
 }  // namespace
@@ -99,6 +117,7 @@ std::string to_toml(const PipelineConfig& config) {
   write_run(out, config.run);
   write_client(out, config.client);
   write_scheduler(out, config.scheduler);
+  write_placement(out, config.placement);
   for (const StageConfig& stage : config.stages) write_stage(out, stage);
   return out.str();
 }

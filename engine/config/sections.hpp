@@ -17,6 +17,9 @@ const ConfigNode* section(TableReader& parent, std::string_view key);
 void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context);
 void read_client(const ConfigNode* table, ClientConfig& client, ReadContext& context);
 void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadContext& context);
+void read_placement(const ConfigNode* table, PlacementConfig& placement, ReadContext& context);
+// numa_node, cpus and dedicated: the keys of [placement.client], [placement.scheduler] and [[stages]].
+void read_process_placement(TableReader& reader, ProcessPlacementConfig& placement);
 // The [[stages]] array of the top-level table; at least one stage is required.
 void read_stages(TableReader& top, std::vector<StageConfig>& stages, ReadContext& context);
 

@@ -136,6 +136,7 @@ StageConfig read_stage(const ConfigNode& table, std::size_t index, const std::st
   reader.whole("workers_max", stage.workers_max, 1, kMaxWorkersPerStage, "a whole number of Workers from 1 to 1024");
   reader.whole("max_batch", stage.max_batch, 1, kMaxBatchSize, "a whole number of requests from 1 to 65536");
   reader.number("warmup_ms", stage.warmup_ms, {0.0, true, kMaxLatencyMs, "a number of milliseconds from 0 to 3600000"});
+  read_process_placement(reader, stage.placement);
   check_bounds(reader, table, stage);
   return stage;
 }

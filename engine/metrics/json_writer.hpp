@@ -25,6 +25,7 @@ class JsonWriter {
   JsonWriter& value(double number);  // 3 decimals; NaN and infinities as null
   JsonWriter& value(bool flag);
   JsonWriter& value(const std::vector<int>& numbers);
+  JsonWriter& null();
   [[nodiscard]] const std::string& str() const { return out_; }
 
  private:

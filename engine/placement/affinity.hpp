@@ -1,6 +1,6 @@
 #pragma once
 // Binding the calling process to processing units with hwloc, and describing the machine for
-// benchmark reports. The full planner (stages to NUMA nodes, synthetic topologies) builds on this.
+// benchmark reports. planner.hpp decides which PUs each process of a run gets.
 #include <string>
 #include <vector>
 

@@ -18,7 +18,7 @@
 
 #include "engine/config/config_loader.hpp"
 #include "engine/config/config_writer.hpp"
-#include "engine/placement/affinity.hpp"
+#include "engine/placement/machine.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/results.hpp"
@@ -136,6 +136,7 @@ class Run {
   Status create_segment();
   Status spawn_all();
   pid_t spawn(const ProcessPlacement& placement);
+  void record_placement();
   void reap();
   void ring_all();
   void set_run_phase(RunPhase phase);
@@ -152,6 +153,7 @@ class Run {
   PipelineConfig config_;
   Topology topology_;
   PlacementPlan plan_;
+  PlacementRecord placement_record_;
   std::filesystem::path dir_;
   std::filesystem::path socket_dir_;
   std::optional<ipc::Segment> segment_;
@@ -186,9 +188,10 @@ Status Run::create_out_dir() {
 }
 
 Status Run::create_segment() {
-  auto created = create_run_segment(config_, topology_, time_series_rows(config_));
+  auto created = create_run_segment(config_, topology_, time_series_rows(config_), &plan_);
   if (!created) return created.error();
   segment_.emplace(std::move(created->segment));
+  placement_record_.rings = bind_rings(*segment_, plan_);
   board_ = std::move(created->board);
   return Ok{};
 }
@@ -209,11 +212,11 @@ pid_t Run::spawn(const ProcessPlacement& placement) {
                                    "--process",
                                    process.name,
                                    "--wait",
-                                   std::string(ipc::to_string(plan_.wait.kind)),
+                                   std::string(ipc::to_string(placement.wait.kind)),
                                    "--spin-ns",
-                                   std::to_string(plan_.wait.spin_ns),
+                                   std::to_string(placement.wait.spin_ns),
                                    "--max-park-ns",
-                                   std::to_string(plan_.wait.max_park_ns)};
+                                   std::to_string(placement.wait.max_park_ns)};
   if (!cpus.empty()) args.insert(args.end(), {"--cpus", cpus});
   if (!socket_dir_.empty()) args.insert(args.end(), {"--socket-dir", socket_dir_.string()});
   std::vector<char*> argv;
@@ -238,6 +241,24 @@ pid_t Run::spawn(const ProcessPlacement& placement) {
   }
   ::close(log_fd);
   return pid;
+}
+
+// Once every process has bound itself (they do so before they listen): the PUs the kernel lets
+// each one run on, as /proc/<pid>/status says.
+void Run::record_placement() {
+  placement_record_.processes.clear();
+  for (const Child& child : children_) {
+    BoundProcess bound{child.pid, ""};
+    std::ifstream status("/proc/" + std::to_string(child.pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("Cpus_allowed_list:", 0) == 0) {
+        const std::size_t start = line.find_first_not_of(" \t", line.find(':') + 1);
+        bound.cpus = start == std::string::npos ? "" : line.substr(start);
+      }
+    }
+    placement_record_.processes.push_back(bound);
+  }
 }
 
 Status Run::spawn_all() {
@@ -455,11 +476,22 @@ void Run::cleanup() {
 int Run::execute() {
   tty_ = ::isatty(STDOUT_FILENO) != 0;
   ipc::sweep_stale_segments();
+  // Placement is refused before anything is created or started.
+  auto machine = load_machine("");
+  if (!machine) {
+    std::fprintf(stderr, "pipescale run: %s\n", machine.error().message.c_str());
+    return kExitSetup;
+  }
+  auto planned = plan_run(config_, topology_, std::move(*machine));
+  if (!planned) {
+    std::fprintf(stderr, "pipescale run: placement: %s\n", planned.error().message.c_str());
+    return kExitBadInput;
+  }
+  plan_ = std::move(*planned);
   if (auto made = create_out_dir(); !made) {
     std::fprintf(stderr, "pipescale run: %s\n", made.error().message.c_str());
     return kExitSetup;
   }
-  plan_ = plan_placement(topology_, allowed_pus());
   if (!plan_.notice.empty()) std::printf("placement: %s\n", plan_.notice.c_str());
   if (auto created = create_segment(); !created) {
     std::fprintf(stderr, "pipescale run: cannot create the run's shared memory: %s\n", created.error().message.c_str());
@@ -480,13 +512,15 @@ int Run::execute() {
   record.plan = &plan_;
   record.board = &board_;
   for (const Child& child : children_) record.pids.push_back(child.pid);
-  if (auto written = write_placement(record); !written) {
-    std::fprintf(stderr, "pipescale run: %s\n", written.error().message.c_str());
-  }
 
   double max_warmup_s = 0.0;
   for (const StageConfig& stage : config_.stages) max_warmup_s = std::max(max_warmup_s, stage.warmup_ms / 1000.0);
   const bool listening = wait_for(RolePhase::kListening, 60 * kSecond, "listening");
+  record_placement();
+  record.placement = &placement_record_;
+  if (auto written = write_placement(record); !written) {
+    std::fprintf(stderr, "pipescale run: %s\n", written.error().message.c_str());
+  }
   if (listening) set_run_phase(RunPhase::kPrepare);
   const bool ready =
       listening && wait_for(RolePhase::kReady, 60 * kSecond + static_cast<std::int64_t>(max_warmup_s * 1e9), "ready");

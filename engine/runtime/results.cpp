@@ -128,9 +128,8 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
     json.key(config.stages[s].name).value(worker_seconds(board, s));
   json.end_object();
   json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
-  json.key("cpus").value(static_cast<std::uint64_t>(record.plan->pus.size()));
-  json.key("wait_strategy").value(ipc::to_string(record.plan->wait.kind));
-  json.key("wait_spin_ns").value(record.plan->wait.spin_ns);
+  json.key("cpus").value(static_cast<std::uint64_t>(record.plan->machine.pus.size()));
+  json.key("oversubscribed").value(record.plan->oversubscribed);
   json.end_object();
   return json.str() + "\n";
 }
@@ -265,26 +264,7 @@ Summary summarize(const RunRecord& record) {
 Status write_placement(const RunRecord& record) {
   JsonWriter json;
   json.begin_object();
-  json.key("pus").value(record.plan->pus);
-  json.key("oversubscribed").value(record.plan->oversubscribed);
-  json.key("wait_strategy").value(ipc::to_string(record.plan->wait.kind));
-  json.key("wait_spin_ns").value(record.plan->wait.spin_ns);
-  json.key("processes").begin_array();
-  for (std::size_t i = 0; i < record.plan->processes.size(); ++i) {
-    const ProcessPlacement& placement = record.plan->processes[i];
-    json.begin_object();
-    json.key("name").value(placement.process->name);
-    json.key("role").value(role_name(placement.process->role));
-    if (placement.process->stage >= 0) {
-      json.key("stage").value(placement.process->stage);
-      json.key("stage_name").value(record.config->stages[static_cast<std::size_t>(placement.process->stage)].name);
-    }
-    if (placement.process->index >= 0) json.key("index").value(placement.process->index);
-    json.key("pid").value(i < record.pids.size() ? record.pids[i] : 0);
-    json.key("cpus").value(placement.cpus);
-    json.end_object();
-  }
-  json.end_array();
+  write_plan_json(json, *record.plan, *record.config, record.placement);
   json.end_object();
   return write_file(record.dir / "placement.json", json.str() + "\n");
 }

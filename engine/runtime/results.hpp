@@ -28,6 +28,7 @@ struct RunRecord {
   const PipelineConfig* config = nullptr;
   const Topology* topology = nullptr;
   const PlacementPlan* plan = nullptr;
+  const PlacementRecord* placement = nullptr;  // what was bound; null until the processes are up
   const Board* board = nullptr;
   std::vector<int> pids;  // topology order; 0 for a process that never started
   bool interrupted = false;

@@ -11,6 +11,7 @@
 #include "engine/clock/clock.hpp"
 #include "engine/config/config_loader.hpp"
 #include "engine/placement/affinity.hpp"
+#include "engine/placement/memory_binding.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/topology.hpp"
@@ -304,6 +305,11 @@ int run_role(const RoleOptions& options) {
   context.options = &options;
   if (!options.cpus.empty()) {
     if (auto bound = bind_process_to_pus(options.cpus); !bound) return give_up(context, bound.error().message);
+    // Not fatal: where the kernel cannot bind memory (one node, or a container that forbids
+    // mbind), first touch on the bound PUs places it near them anyway.
+    if (auto memory = bind_process_memory_near_cpus(); !memory) {
+      std::fprintf(stderr, "%s: %s\n", options.process.c_str(), memory.error().message.c_str());
+    }
   }
   auto config = load_config(options.config);
   if (!config) return give_up(context, config.error().message);

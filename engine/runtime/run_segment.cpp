@@ -4,7 +4,9 @@
 
 namespace pipescale::engine {
 
-Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows) {
+Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows,
+                                      const PlacementPlan* plan) {
+  auto node_of = [plan](const std::string& process) { return plan == nullptr ? -1 : plan->node_of(process); };
   constexpr std::uint64_t kPage = 4096;
   std::uint64_t arena = board_bytes(topology, rows) + (std::uint64_t{1} << 20);
   std::uint32_t regions = 1;
@@ -19,7 +21,7 @@ Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topolo
       {.name = ipc::segment_name(run_id), .run_id = run_id, .arena_bytes = arena, .directory_capacity = regions + 16});
   if (!segment) return segment.error();
   for (const ProcessSpec& process : topology.processes) {
-    if (auto bell = ipc::create_doorbell(*segment, process.name); !bell) return bell.error();
+    if (auto bell = ipc::create_doorbell(*segment, process.name, node_of(process.name)); !bell) return bell.error();
   }
   if (config.run.transport == Transport::kShm) {
     for (const LinkSpec& link : topology.links) {
@@ -29,6 +31,8 @@ Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topolo
       spec.server_process = link.callee;
       spec.request_ring_bytes = link.request_ring_bytes;
       spec.response_ring_bytes = link.response_ring_bytes;
+      spec.server_numa_node = node_of(link.callee);
+      spec.client_numa_node = node_of(link.caller);
       if (auto created = ipc::create_connection(*segment, spec); !created) return created.error();
     }
   }
@@ -36,6 +40,19 @@ Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topolo
   if (!board) return board.error();
   segment->publish();
   return RunSegment{std::move(*segment), std::move(*board)};
+}
+
+std::vector<AreaBinding> bind_rings(const ipc::Segment& segment, const PlacementPlan& plan) {
+  std::vector<AreaBinding> bindings;
+  for (const RingPlacement& ring : plan.rings) {
+    auto region = segment.find(ring.region, ipc::RegionKind::kRing);
+    if (!region) {
+      bindings.push_back({false, region.error().message, "", false});
+      continue;
+    }
+    bindings.push_back(bind_area_to_node(region->address, region->bytes, ring.numa_node));
+  }
+  return bindings;
 }
 
 }  // namespace pipescale::engine

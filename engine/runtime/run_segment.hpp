@@ -6,6 +6,7 @@
 
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
+#include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/topology.hpp"
 #include "ipc/common/result.hpp"
 #include "ipc/segment/segment.hpp"
@@ -17,7 +18,12 @@ struct RunSegment {
   Board board;
 };
 
-// `rows`: the length of each per-second time series on the board.
-Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows);
+// `rows`: the length of each per-second time series on the board. With a plan, each doorbell and
+// each ring records the NUMA node of the process that reads it (bind_rings binds them).
+Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows,
+                                      const PlacementPlan* plan = nullptr);
+
+// Binds every ring of the plan to its consumer's node; the result of each, in plan order.
+std::vector<AreaBinding> bind_rings(const ipc::Segment& segment, const PlacementPlan& plan);
 
 }  // namespace pipescale::engine

@@ -1,6 +1,7 @@
 // Whole pipelines: the pipescale binary run as a user runs it, on small configs written by each
 // test, with the results folder read back. Each run is a few seconds of trace; the tests run one
 // at a time (RUN_SERIAL), since each starts a dozen processes on a small machine.
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -284,15 +285,11 @@ TEST_F(PipelineTest, SigintMidRunStillWritesTheSummary) {
   EXPECT_TRUE(fs::exists(out / "timeseries.csv"));
 }
 
-TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
-  const fs::path out = dir_ / "run";
-  std::string text = small_config();
-  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
-  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
-  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
-  const std::string placement = read_file(out / "placement.json");
-  int checked = 0;
-  // Each process is an object {"name": ..., ..., "pid": N, "cpus": [...]}.
+// Checks every process of placement.json against the PUs the kernel lets it run on; returns
+// each process's planned PUs by name ("0", "1", ...).
+std::map<std::string, std::string> expect_affinity_matches_plan(const std::string& placement) {
+  std::map<std::string, std::string> cpus;
+  // Each process is an object {"name": ..., ..., "cpus": [...], ..., "pid": N, ...}.
   for (std::size_t at = placement.find("{\"name\": "); at != std::string::npos;
        at = placement.find("{\"name\": ", at + 1)) {
     const std::string name = between(placement, "\"name\": \"", '"', at);
@@ -304,9 +301,19 @@ TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
     std::erase(allowed, '\t');
     std::erase(allowed, ' ');
     EXPECT_EQ(allowed, expected) << name << " (pid " << pid << ")";
-    ++checked;
+    cpus[name] = expected;
   }
-  EXPECT_EQ(checked, 2 + 2 + 4) << placement;  // client, scheduler, 2 frontends, 4 workers
+  return cpus;
+}
+
+TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
+  const fs::path out = dir_ / "run";
+  std::string text = small_config();
+  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
+  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
+  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  const std::string placement = read_file(out / "placement.json");
+  EXPECT_EQ(expect_affinity_matches_plan(placement).size(), 2U + 2 + 4) << placement;  // client, scheduler, 2+4
   pipescale.signal(SIGINT);
   EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130);
 }
@@ -330,6 +337,59 @@ TEST_F(PipelineTest, ADeadRoleEndsTheRunNamedAndEveryRequestIsAccounted) {
   const std::string summary = read_file(out / "summary.json");
   EXPECT_NE(summary.find("\"role_failures\": [\"worker0.0"), std::string::npos) << summary;
   expect_accounted(summary);
+}
+
+TEST_F(PipelineTest, ExplicitCpusPinEachProcessWhereTheConfigSays) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof allowed, &allowed), 0);
+  if (!CPU_ISSET(0, &allowed) || !CPU_ISSET(1, &allowed)) GTEST_SKIP() << "needs PUs 0 and 1";
+  const fs::path out = dir_ / "run";
+  std::string text = small_config();
+  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
+  text.replace(text.find("[[stages]]"), 10, "[placement.client]\ncpus = \"1\"\n[[stages]]");
+  text.replace(text.find("workers_max = 2"), 15, "workers_max = 2\ncpus = \"0\"");
+  Pipescale pipescale(dir_, {"run", config("pinned.toml", text).string(), "--out", out.string()});
+  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  const std::string placement = read_file(out / "placement.json");
+  const auto cpus = expect_affinity_matches_plan(placement);
+  EXPECT_EQ(cpus.at("client"), "1") << placement;
+  for (const char* process : {"frontend0", "worker0.0", "worker0.1"}) EXPECT_EQ(cpus.at(process), "0") << process;
+  pipescale.signal(SIGINT);
+  EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130);
+}
+
+TEST_F(PipelineTest, PlanPinsAStageAndTheRingsItReadsToTheRequestedNode) {
+  const fs::path file = config("plan.toml", small_config());
+  ASSERT_EQ(
+      run({"plan", file.string(), "--topology", "numa:2 core:8 pu:2", "--json", "--set", "stages.second.numa_node=1"}),
+      0)
+      << last_err_;
+  std::set<std::string> second;
+  for (std::size_t at = last_out_.find("{\"name\": "); at != std::string::npos;
+       at = last_out_.find("{\"name\": ", at + 1)) {
+    if (between(last_out_, "\"stage_name\": \"", '"', at) != "second" ||
+        last_out_.find("\"stage_name\"", at) > last_out_.find('}', at)) {
+      continue;
+    }
+    const std::string name = between(last_out_, "\"name\": \"", '"', at);
+    const int cpu = std::stoi(between(last_out_, "\"cpus\": [", ']', at));
+    EXPECT_GE(cpu, 16) << name;  // hwloc numbers node 1's PUs 16-31 in this topology
+    EXPECT_LE(cpu, 31) << name;
+    EXPECT_EQ(between(last_out_, "\"numa_node\": ", ',', at), "1") << name;
+    second.insert(name);
+  }
+  EXPECT_EQ(second, (std::set<std::string>{"frontend1", "worker1.0", "worker1.1"}));
+  int rings = 0;
+  for (std::size_t at = last_out_.find("{\"ring\": "); at != std::string::npos;
+       at = last_out_.find("{\"ring\": ", at + 1)) {
+    if (second.count(between(last_out_, "\"consumer\": \"", '"', at)) == 0) continue;
+    EXPECT_EQ(between(last_out_, "\"numa_node\": ", '}', at), "1") << between(last_out_, "\"ring\": \"", '"', at);
+    ++rings;
+  }
+  EXPECT_GT(rings, 0);
+  EXPECT_EQ(run({"plan", file.string(), "--topology", "numa:2 core:8 pu:2", "--set", "stages.second.numa_node=2"}), 2);
+  EXPECT_NE(last_err_.find("stages.second.numa_node = 2"), std::string::npos) << last_err_;
 }
 
 TEST_F(PipelineTest, GrpcGivesTheSameAccounting) {
@@ -364,6 +424,8 @@ TEST_F(PipelineTest, BadConfigsExitTwoNamingTheProblemAndLeaveNothing) {
       {"missing_trace", "[client]\ntrace_path = \"nowhere.csv\"\n" + stages, "nowhere.csv"},
       {"malformed_profile", "[client]\ntrace_path = \"steady.csv\"\n[[stages]]\nprofile_path = \"broken.csv\"\n",
        "broken.csv"},
+      {"missing_node", "[client]\ntrace_path = \"steady.csv\"\n" + stages + "numa_node = 7\n",
+       "stages.stage1.numa_node = 7"},
   };
   for (const Case& bad : cases) {
     const std::set<std::string> before = segments_in_dev_shm();

@@ -47,6 +47,12 @@ interval_ms = 250
 headroom = 1.5
 scale_down_delay_s = 20
 
+[placement]
+policy = "compact"
+smt = "allow"
+client = { cpus = "0", dedicated = true }
+scheduler = { numa_node = 0 }
+
 [[stages]]
 name = "detect"
 profile_path = "profiles/detect.csv"
@@ -54,6 +60,9 @@ workers_min = 2
 workers_max = 6
 max_batch = 8
 warmup_ms = 1500
+numa_node = 1
+cpus = "8, 2-5"
+dedicated = true
 
 [[stages]]
 name = "classify"
@@ -121,6 +130,15 @@ TEST_F(ConfigTest, LoadsAFullValidConfig) {
   EXPECT_EQ(detect.workers_max, 6);
   EXPECT_EQ(detect.max_batch, 8);
   EXPECT_EQ(detect.warmup_ms, 1500.0);
+  EXPECT_EQ(detect.placement.numa_node, 1);
+  EXPECT_EQ(detect.placement.cpus, (std::vector<int>{2, 3, 4, 5, 8}));
+  EXPECT_TRUE(detect.placement.dedicated);
+  EXPECT_EQ(config.stages[1].placement, ProcessPlacementConfig{});
+  EXPECT_EQ(config.placement.policy, PlacementPolicy::kCompact);
+  EXPECT_EQ(config.placement.smt, SmtUse::kAllow);
+  EXPECT_EQ(config.placement.client.cpus, std::vector<int>{0});
+  EXPECT_TRUE(config.placement.client.dedicated);
+  EXPECT_EQ(config.placement.scheduler.numa_node, 0);
   EXPECT_TRUE(config.stages[1].profile_path.empty());
   EXPECT_EQ(config.stages[1].profile, (std::vector<ProfilePoint>{{1, 3.0}, {2, 4.25}}));
   EXPECT_EQ(config.source_path, dir_ / "pipeline.toml");
@@ -130,6 +148,7 @@ TEST_F(ConfigTest, AppliesDefaultsWhenKeysAreAbsent) {
   const PipelineConfig config = load(kMinimal);
   EXPECT_EQ(config.run, RunConfig{});
   EXPECT_EQ(config.scheduler, SchedulerConfig{});
+  EXPECT_EQ(config.placement, PlacementConfig{});
   EXPECT_EQ(config.client.arrival, Arrival::kPoisson);
   EXPECT_EQ(config.client.arrival_cv, 1.0);
   EXPECT_EQ(config.client.rate_scale, 1.0);
@@ -210,6 +229,28 @@ TEST_F(ConfigTest, ReportsAnUnknownSectionWithASuggestion) {
 TEST_F(ConfigTest, PointsAKeyInTheWrongSectionToTheSectionThatHasIt) {
   EXPECT_THAT(errors(std::string(kMinimal) + "[scheduler]\nseed = 3\n"),
               HasSubstr("scheduler.seed in " + file() + " line 7: unknown key, did you mean run.seed?"));
+}
+
+TEST_F(ConfigTest, RefusesAPlacementCpusListThatIsNotOne) {
+  EXPECT_EQ(errors(std::string(kMinimal) + "cpus = \"4-2\"\n"),
+            "stages.1.cpus in " + file() +
+                " line 6: expected a list of PUs like \"2-5,8\" (or \"\" to let the planner choose); '4-2' is a "
+                "reversed range, got string \"4-2\"");
+  EXPECT_THAT(errors(std::string(kMinimal) + "[placement.client]\ncpus = 2.5\n"),
+              HasSubstr("placement.client.cpus in " + file() + " line 7: expected a list of PUs"));
+}
+
+TEST_F(ConfigTest, TakesASinglePuWrittenAsANumber) {
+  EXPECT_EQ(load(kMinimal, {"placement.client.cpus=3"}).placement.client.cpus, std::vector<int>{3});
+}
+
+TEST_F(ConfigTest, RefusesAPlacementChoiceOrNodeOutOfRange) {
+  EXPECT_THAT(errors(std::string(kMinimal) + "[placement]\npolicy = \"sprad\"\n"),
+              HasSubstr("placement.policy in " + file() + " line 7: expected one of \"spread\", \"compact\""));
+  EXPECT_THAT(errors(std::string(kMinimal) + "numa_node = -2\n"),
+              HasSubstr("stages.1.numa_node in " + file() + " line 6: expected a NUMA node number from 0 to 1023"));
+  EXPECT_THAT(errors(std::string(kMinimal) + "[placement.client]\nnuma = 1\n"),
+              HasSubstr("placement.client.numa in " + file() + " line 7: unknown key, did you mean"));
 }
 
 TEST_F(ConfigTest, ReportsAMissingTraceFileWithTheKeyAndTheResolvedPath) {
@@ -361,8 +402,7 @@ TEST_F(ConfigTest, ReportsASetOverrideOfTheWrongTypeNamingTheArgument) {
 TEST_F(ConfigTest, ReportsAnUnknownKeyInSetNamingTheArgument) {
   EXPECT_EQ(errors(kMinimal, {"run.slo=200"}), "run.slo in --set run.slo=200: unknown key, did you mean run.slo_ms?");
   EXPECT_EQ(errors(kMinimal, {"placment.policy=spread"}),
-            "placment in --set placment.policy=spread: unknown section, expected one of the sections run, client, "
-            "scheduler, stages");
+            "placment in --set placment.policy=spread: unknown section, did you mean placement?");
 }
 
 TEST_F(ConfigTest, ReportsASetOverrideThatCannotBeApplied) {
@@ -392,10 +432,14 @@ TEST_F(ConfigTest, WritesTheEffectiveConfigThatLoadsBackEqual) {
 
 TEST_F(ConfigTest, WritesEveryDefaultIntoTheEffectiveConfig) {
   const std::string toml = to_toml(load(kMinimal));
-  for (const char* line : {"duration_s = 60.0", "seed = 1", "slo_ms = 200.0", "transport = \"shm\"", "warmup_s = 0.0",
-                           "arrival = \"poisson\"", "arrival_cv = 1.0", "rate_scale = 1.0", "enabled = true",
-                           "interval_ms = 1000.0", "headroom = 1.2", "scale_down_delay_s = 10.0", "name = \"stage1\"",
-                           "workers_min = 1", "workers_max = 4", "max_batch = 4", "warmup_ms = 0.0"}) {
+  for (const char* line : {"duration_s = 60.0",    "seed = 1",         "slo_ms = 200.0",
+                           "transport = \"shm\"",  "warmup_s = 0.0",   "arrival = \"poisson\"",
+                           "arrival_cv = 1.0",     "rate_scale = 1.0", "enabled = true",
+                           "interval_ms = 1000.0", "headroom = 1.2",   "scale_down_delay_s = 10.0",
+                           "name = \"stage1\"",    "workers_min = 1",  "workers_max = 4",
+                           "max_batch = 4",        "warmup_ms = 0.0",  "policy = \"spread\"",
+                           "smt = \"avoid\"",      "numa_node = -1",   "cpus = \"\"",
+                           "dedicated = false"}) {
     EXPECT_THAT(toml, HasSubstr(std::string("\n") + line + "\n"));
   }
 }
