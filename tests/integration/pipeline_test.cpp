@@ -13,6 +13,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -160,13 +161,26 @@ class PipelineTest : public ::testing::Test {
   }
 
   // A two-stage pipeline over `transport`, at a steady 150 requests/s.
-  std::string small_config(const std::string& transport = "shm") const {
-    return "[run]\nduration_s = 3\nseed = 5\nslo_ms = 200\ntransport = \"" + transport +
+  std::string small_config(const std::string& transport = "shm", int duration_s = 3) const {
+    return "[run]\nduration_s = " + std::to_string(duration_s) + "\nseed = 5\nslo_ms = 200\ntransport = \"" +
+           transport +
            "\"\n"
            "[client]\ntrace_path = \"steady.csv\"\n"
            "[scheduler]\ninterval_ms = 200\n"
            "[[stages]]\nname = \"first\"\nprofile_path = \"fast.csv\"\nworkers_min = 1\nworkers_max = 2\n"
            "[[stages]]\nname = \"second\"\nprofile_path = \"slow.csv\"\nworkers_min = 1\nworkers_max = 2\n";
+  }
+
+  // Starts `pipescale run` on `text` and waits until it is under way (its first progress line);
+  // nullptr, with the failure recorded, if it never gets there.
+  std::unique_ptr<Pipescale> start_under_way(const std::string& name, const std::string& text, const fs::path& out) {
+    auto pipescale = std::make_unique<Pipescale>(
+        dir_, std::vector<std::string>{"run", config(name, text).string(), "--out", out.string()});
+    if (!wait_for_progress(*pipescale)) {
+      ADD_FAILURE() << "the run never got under way: " << pipescale->err();
+      return nullptr;
+    }
+    return pipescale;
   }
 
   fs::path config(const std::string& name, const std::string& text) const {
@@ -269,11 +283,9 @@ TEST_F(PipelineTest, StepInLoadRaisesAndLowersActiveWorkers) {
 
 TEST_F(PipelineTest, SigintMidRunStillWritesTheSummary) {
   const fs::path out = dir_ / "run";
-  std::string text = small_config();
-  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
-  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
-  // Wait for the run to be under way, then interrupt it.
-  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  const auto run = start_under_way("long.toml", small_config("shm", 60), out);
+  ASSERT_NE(run, nullptr);
+  Pipescale& pipescale = *run;
   std::this_thread::sleep_for(std::chrono::seconds(1));
   pipescale.signal(SIGINT);
   EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130) << pipescale.err();
@@ -308,10 +320,9 @@ std::map<std::string, std::string> expect_affinity_matches_plan(const std::strin
 
 TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
   const fs::path out = dir_ / "run";
-  std::string text = small_config();
-  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
-  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
-  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  const auto run = start_under_way("long.toml", small_config("shm", 60), out);
+  ASSERT_NE(run, nullptr);
+  Pipescale& pipescale = *run;
   const std::string placement = read_file(out / "placement.json");
   EXPECT_EQ(expect_affinity_matches_plan(placement).size(), 2U + 2 + 4) << placement;  // client, scheduler, 2+4
   pipescale.signal(SIGINT);
@@ -320,10 +331,9 @@ TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
 
 TEST_F(PipelineTest, ADeadRoleEndsTheRunNamedAndEveryRequestIsAccounted) {
   const fs::path out = dir_ / "run";
-  std::string text = small_config();
-  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
-  Pipescale pipescale(dir_, {"run", config("long.toml", text).string(), "--out", out.string()});
-  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  const auto run = start_under_way("long.toml", small_config("shm", 60), out);
+  ASSERT_NE(run, nullptr);
+  Pipescale& pipescale = *run;
   // worker0.0 is the first stage's first Worker: active from the start, holding batches.
   const std::string placement = read_file(out / "placement.json");
   const std::size_t entry = placement.find("{\"name\": \"worker0.0\"");
@@ -345,12 +355,12 @@ TEST_F(PipelineTest, ExplicitCpusPinEachProcessWhereTheConfigSays) {
   ASSERT_EQ(::sched_getaffinity(0, sizeof allowed, &allowed), 0);
   if (!CPU_ISSET(0, &allowed) || !CPU_ISSET(1, &allowed)) GTEST_SKIP() << "needs PUs 0 and 1";
   const fs::path out = dir_ / "run";
-  std::string text = small_config();
-  text.replace(text.find("duration_s = 3"), 14, "duration_s = 60");
+  std::string text = small_config("shm", 60);
   text.replace(text.find("[[stages]]"), 10, "[placement.client]\ncpus = \"1\"\n[[stages]]");
   text.replace(text.find("workers_max = 2"), 15, "workers_max = 2\ncpus = \"0\"");
-  Pipescale pipescale(dir_, {"run", config("pinned.toml", text).string(), "--out", out.string()});
-  ASSERT_TRUE(wait_for_progress(pipescale)) << pipescale.err();
+  const auto run = start_under_way("pinned.toml", text, out);
+  ASSERT_NE(run, nullptr);
+  Pipescale& pipescale = *run;
   const std::string placement = read_file(out / "placement.json");
   const auto cpus = expect_affinity_matches_plan(placement);
   EXPECT_EQ(cpus.at("client"), "1") << placement;
