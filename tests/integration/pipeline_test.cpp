@@ -90,6 +90,7 @@ class Pipescale {
       std::FILE* err = std::freopen(stderr_.c_str(), "w", stderr);
       if (out == nullptr || err == nullptr) ::_exit(126);
       std::vector<char*> argv;
+      argv.reserve(args.size() + 1);
       for (std::string& arg : args) argv.push_back(arg.data());
       argv.push_back(nullptr);
       ::execv(argv[0], argv.data());
