@@ -64,7 +64,6 @@ class Client final : public services::ClientHandler {
   void on_send_request(const schema::Request& request,
                        services::ResponseWriter<services::ClientRpc::SendRequest>& response) override;
 
-  [[nodiscard]] std::uint64_t sent() const { return next_id_; }
   [[nodiscard]] std::uint64_t outstanding() const { return next_id_ - returned_; }
 
  private:

@@ -77,9 +77,6 @@ class Frontend final : public services::FrontendHandler {
   void on_send_batch_size(const schema::BatchSize& batch_size,
                           services::ResponseWriter<services::FrontendRpc::SendBatchSize>& response) override;
 
-  [[nodiscard]] int queue_length() const { return static_cast<int>(queue_count_); }
-  [[nodiscard]] int batch_size() const { return target_batch_; }
-  [[nodiscard]] int target_workers() const { return target_workers_; }
   [[nodiscard]] int count_workers(WorkerState state) const;
 
  private:

@@ -29,8 +29,6 @@ class Scheduler final : public services::SchedulerHandler {
       const schema::FrontendInformation& information,
       services::ResponseWriter<services::SchedulerRpc::SendFrontendInformation>& response) override;
 
-  [[nodiscard]] const SchedulerPolicy& policy() const { return policy_; }
-
  private:
   const engine::Clock* clock_;
   SchedulerPolicy policy_;

@@ -55,9 +55,6 @@ class Worker final : public services::WorkerHandler {
   void on_send_order(const schema::Order& order,
                      services::ResponseWriter<services::WorkerRpc::SendOrder>& response) override;
 
-  [[nodiscard]] WorkerState state() const { return state_; }
-  [[nodiscard]] int queued_batches() const { return batch_count_; }
-
  private:
   struct QueuedBatch {
     std::uint64_t batch_id = 0;
