@@ -28,9 +28,10 @@
 
 namespace pipescale::services {
 
-enum class TransportKind : std::uint8_t { kShm, kGrpc };
+// kSim: the simulator's in-process transport (engine/simulate), never made by make_transport().
+enum class TransportKind : std::uint8_t { kShm, kGrpc, kSim };
 
-std::string_view to_string(TransportKind kind);  // "shm", "grpc"
+std::string_view to_string(TransportKind kind);  // "shm", "grpc", "sim"
 std::optional<TransportKind> parse_transport_kind(std::string_view text);
 
 class Transport {

@@ -70,6 +70,16 @@ struct SchedulerConfig {
   friend bool operator==(const SchedulerConfig&, const SchedulerConfig&) = default;
 };
 
+// `pipescale simulate` (engine/simulate/README.md): the same roles on a virtual clock.
+struct SimulateConfig {
+  // What each message costs in virtual time, from send to delivery, on every hop (requests and
+  // replies alike); 0 is the ideal of free messages. The live run's hop_overhead_us p50 (its
+  // summary.json) models the framework's own cost.
+  double hop_delay_us = 0.0;
+
+  friend bool operator==(const SimulateConfig&, const SimulateConfig&) = default;
+};
+
 // (batch_size, latency_ms): processing one batch of batch_size requests takes latency_ms.
 using ProfilePoint = std::pair<int, double>;
 
@@ -112,6 +122,7 @@ struct PipelineConfig {
   ClientConfig client;
   SchedulerConfig scheduler;
   PlacementConfig placement;
+  SimulateConfig simulate;
   std::vector<StageConfig> stages;    // in pipeline order; never empty after a successful load
   std::filesystem::path source_path;  // the config file, absolute
 

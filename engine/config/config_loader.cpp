@@ -22,6 +22,7 @@ PipelineConfig read_pipeline(const ConfigNode& root, ReadContext& context) {
     config_detail::read_client(section(top, "client"), config.client, context);
     config_detail::read_scheduler(section(top, "scheduler"), config.scheduler, context);
     config_detail::read_placement(section(top, "placement"), config.placement, context);
+    config_detail::read_simulate(section(top, "simulate"), config.simulate, context);
     config_detail::read_stages(top, config.stages, context);
   }  // `top` hands its unknown keys over here, before they are reported
   context.unknown.report(context.errors);

@@ -118,6 +118,8 @@ std::string to_toml(const PipelineConfig& config) {
   write_client(out, config.client);
   write_scheduler(out, config.scheduler);
   write_placement(out, config.placement);
+  out << "\n[simulate]\n"
+      << "hop_delay_us = " << floating(config.simulate.hop_delay_us) << "\n";
   for (const StageConfig& stage : config.stages) write_stage(out, stage);
   return out.str();
 }

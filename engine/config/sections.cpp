@@ -91,4 +91,10 @@ void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadCon
   reader.number("scale_down_delay_s", scheduler.scale_down_delay_s, kDelayS);
 }
 
+void read_simulate(const ConfigNode* table, SimulateConfig& simulate, ReadContext& context) {
+  TableReader reader(table, "simulate", "simulate", context);
+  reader.number("hop_delay_us", simulate.hop_delay_us,
+                {0.0, true, 1e6, "a number of microseconds from 0 to 1000000 (0: messages cost nothing)"});
+}
+
 }  // namespace pipescale::engine::config_detail

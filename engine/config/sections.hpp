@@ -18,6 +18,7 @@ void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context);
 void read_client(const ConfigNode* table, ClientConfig& client, ReadContext& context);
 void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadContext& context);
 void read_placement(const ConfigNode* table, PlacementConfig& placement, ReadContext& context);
+void read_simulate(const ConfigNode* table, SimulateConfig& simulate, ReadContext& context);
 // numa_node, cpus and dedicated: the keys of [placement.client], [placement.scheduler] and [[stages]].
 void read_process_placement(TableReader& reader, ProcessPlacementConfig& placement);
 // The [[stages]] array of the top-level table; at least one stage is required.

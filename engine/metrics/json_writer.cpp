@@ -97,14 +97,14 @@ JsonWriter& JsonWriter::value(std::uint64_t number) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(double number) {
+JsonWriter& JsonWriter::value(double number, int decimals) {
   separate();
   if (!std::isfinite(number)) {
     out_ += "null";
     return *this;
   }
   char text[32];
-  std::snprintf(text, sizeof text, "%.3f", number);
+  std::snprintf(text, sizeof text, "%.*f", decimals, number);
   out_ += text;
   return *this;
 }

@@ -22,7 +22,7 @@ class JsonWriter {
   JsonWriter& value(std::int64_t number);
   JsonWriter& value(std::uint64_t number);
   JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
-  JsonWriter& value(double number);  // 3 decimals; NaN and infinities as null
+  JsonWriter& value(double number, int decimals = 3);  // NaN and infinities as null
   JsonWriter& value(bool flag);
   JsonWriter& value(const std::vector<int>& numbers);
   JsonWriter& null();

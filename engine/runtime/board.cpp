@@ -1,5 +1,6 @@
 #include "engine/runtime/board.hpp"
 
+#include <cstring>
 #include <new>
 
 namespace pipescale::engine {
@@ -68,34 +69,64 @@ std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows) {
   return total;
 }
 
-Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows) {
+namespace {
+
+// Lays out and initialises every block in the memory `allocate(region name, bytes)` returns.
+template <class Allocate>
+Result<Board> lay_out_board(const Topology& topology, std::uint32_t rows, Allocate&& allocate) {
   Board board;
   shape(board, topology);
-  auto control = segment.allocate(kControlRegion, sizeof(roles::RunControl), ipc::RegionKind::kBytes);
+  auto control = allocate(kControlRegion, sizeof(roles::RunControl));
   if (!control) return Error{"stats board: " + control.error().message};
-  board.control = new (control->address) roles::RunControl();
+  board.control = new (*control) roles::RunControl();
   for (const ProcessSpec& process : topology.processes) {
-    auto region = segment.allocate(region_of(process.name), block_bytes(process, rows), ipc::RegionKind::kBytes);
+    auto region = allocate(region_of(process.name), block_bytes(process, rows));
     if (!region) return Error{"stats board: " + region.error().message};
     switch (process.role) {
       case RoleKind::kClient: {
-        auto* stats = new (region->address) roles::ClientStats();
+        auto* stats = new (*region) roles::ClientStats();
         stats->row_capacity.set(rows);
         new (stats->rows().data()) roles::ClientRow[rows]();
         break;
       }
       case RoleKind::kFrontend: {
-        auto* stats = new (region->address) roles::FrontendStats();
+        auto* stats = new (*region) roles::FrontendStats();
         stats->row_capacity.set(rows);
         new (stats->rows().data()) roles::FrontendRow[rows]();
         break;
       }
-      case RoleKind::kWorker: new (region->address) roles::WorkerStats(); break;
-      case RoleKind::kScheduler: new (region->address) roles::SchedulerStats(); break;
+      case RoleKind::kWorker: new (*region) roles::WorkerStats(); break;
+      case RoleKind::kScheduler: new (*region) roles::SchedulerStats(); break;
     }
-    place(board, process, region->address);
+    place(board, process, *region);
   }
   return board;
+}
+
+}  // namespace
+
+Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows) {
+  return lay_out_board(topology, rows, [&](const std::string& name, std::uint64_t bytes) -> Result<void*> {
+    auto region = segment.allocate(name, bytes, ipc::RegionKind::kBytes);
+    if (!region) return region.error();
+    return region->address;
+  });
+}
+
+void LocalBoard::PageFree::operator()(std::byte* block) const { ::operator delete(block, std::align_val_t{kPage}); }
+
+Result<LocalBoard> LocalBoard::create(const Topology& topology, std::uint32_t rows) {
+  LocalBoard local;
+  auto board = lay_out_board(topology, rows, [&](const std::string& /*name*/, std::uint64_t bytes) -> Result<void*> {
+    const std::uint64_t size = page_round(bytes);
+    auto* block = static_cast<std::byte*>(::operator new(size, std::align_val_t{kPage}));
+    local.blocks_.emplace_back(block);
+    std::memset(block, 0, size);
+    return static_cast<void*>(block);
+  });
+  if (!board) return board.error();
+  local.board_ = std::move(*board);
+  return local;
 }
 
 Result<Board> find_board(const ipc::Segment& segment, const Topology& topology) {

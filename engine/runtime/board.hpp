@@ -3,7 +3,9 @@
 // stats block (roles/common/role_stats.hpp), and one control region the launcher writes. The
 // launcher creates and zeroes them with the segment; every role process finds its own block and
 // the control word by name; the launcher reads them all for progress and results.
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,5 +32,21 @@ std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows);
 // Creator, before publish(): allocates and initialises every block; rows per time series.
 Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows);
 Result<Board> find_board(const ipc::Segment& segment, const Topology& topology);
+
+// The same blocks, laid out alike, in this process's own memory: the simulator's board, where
+// every role runs in one process. Movable; the Board's pointers stay valid as it moves.
+class LocalBoard {
+ public:
+  static Result<LocalBoard> create(const Topology& topology, std::uint32_t rows);
+  [[nodiscard]] const Board& board() const { return board_; }
+
+ private:
+  struct PageFree {
+    void operator()(std::byte* block) const;
+  };
+  LocalBoard() = default;
+  std::vector<std::unique_ptr<std::byte, PageFree>> blocks_;
+  Board board_;
+};
 
 }  // namespace pipescale::engine

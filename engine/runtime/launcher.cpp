@@ -22,6 +22,7 @@
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/results.hpp"
+#include "engine/runtime/role_settings.hpp"
 #include "engine/runtime/run_segment.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/topology.hpp"
@@ -58,62 +59,6 @@ void install_signal_handlers() {
   action.sa_flags = 0;  // no SA_RESTART: a sleeping supervisor wakes at once
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-}
-
-std::string timestamp_dir() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
-  return text;
-}
-
-// Everything the run reads, checked before anything is created: the config, its trace and its
-// profiles. Errors are printed, one per line.
-std::optional<PipelineConfig> preflight(const LaunchOptions& options) {
-  std::vector<std::string> overrides = options.overrides;
-  if (options.duration_s.has_value()) {
-    char text[64];
-    std::snprintf(text, sizeof text, "run.duration_s=%.17g", *options.duration_s);
-    overrides.emplace_back(text);
-  }
-  ConfigReport report = read_config(options.config, overrides);
-  std::vector<std::string> errors = std::move(report.errors);
-  if (report.config.has_value()) {
-    const PipelineConfig& config = *report.config;
-    if (config.stages.size() > static_cast<std::size_t>(roles::kMaxStages)) {
-      errors.push_back(options.config.string() + ": stages: " + std::to_string(config.stages.size()) +
-                       " stages; a pipeline has at most " + std::to_string(roles::kMaxStages));
-    }
-    if (auto trace = WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s); !trace) {
-      errors.push_back(trace.error().message);
-    }
-    std::vector<roles::SchedulerStage> stages;
-    for (const StageConfig& stage : config.stages) {
-      auto profile =
-          roles::LatencyProfile::from_pairs(stage.profile, "stages." + stage.name + ".profile", stage.max_batch);
-      if (!profile) {
-        errors.push_back(profile.error().message);
-      } else {
-        stages.push_back({std::move(*profile), {stage.workers_min, stage.workers_max}});
-      }
-    }
-    if (stages.size() == config.stages.size()) {
-      roles::SchedulerSettings settings{config.scheduler.enabled, slo_ns(config), config.scheduler.headroom,
-                                        static_cast<std::int64_t>(config.scheduler.scale_down_delay_s * 1e9)};
-      if (auto policy = roles::SchedulerPolicy::create(std::move(stages), settings); !policy) {
-        errors.push_back(options.config.string() + ": " + policy.error().message);
-      }
-    }
-  }
-  if (!errors.empty()) {
-    for (const std::string& error : errors) std::fprintf(stderr, "error: %s\n", error.c_str());
-    std::fprintf(stderr, "pipescale run: %zu problem%s in the configuration; nothing was started\n", errors.size(),
-                 errors.size() == 1 ? "" : "s");
-    return std::nullopt;
-  }
-  return std::move(report.config);
 }
 
 struct Child {
@@ -169,15 +114,12 @@ class Run {
 };
 
 Status Run::create_out_dir() {
-  dir_ = options_.out_dir.empty() ? std::filesystem::path("runs") / timestamp_dir() : options_.out_dir;
+  auto dir = create_results_dir(options_.out_dir.empty() ? default_results_dir("") : options_.out_dir, config_);
+  if (!dir) return dir.error();
+  dir_ = std::move(*dir);
   std::error_code error;
   std::filesystem::create_directories(dir_ / "logs", error);
-  if (error) return Error{"cannot create results folder " + dir_.string() + ": " + error.message()};
-  dir_ = std::filesystem::absolute(dir_);
-  std::ofstream out(dir_ / "config.toml", std::ios::trunc);
-  out << to_toml(config_);
-  out.close();
-  if (!out) return Error{"cannot write " + (dir_ / "config.toml").string()};
+  if (error) return Error{"cannot create " + (dir_ / "logs").string() + ": " + error.message()};
   if (config_.run.transport == Transport::kGrpc) {
     // Unix socket paths are limited to 107 bytes: the sockets live in a short temporary folder.
     std::string pattern = (std::filesystem::temp_directory_path() / "pipescale-XXXXXX").string();
@@ -554,8 +496,48 @@ int Run::execute() {
 
 }  // namespace
 
+std::optional<PipelineConfig> preflight(const std::filesystem::path& config_path, std::vector<std::string> overrides,
+                                        std::optional<double> duration_s, const char* command) {
+  if (duration_s.has_value()) {
+    char text[64];
+    std::snprintf(text, sizeof text, "run.duration_s=%.17g", *duration_s);
+    overrides.emplace_back(text);
+  }
+  ConfigReport report = read_config(config_path, overrides);
+  std::vector<std::string> errors = std::move(report.errors);
+  if (report.config.has_value()) {
+    const PipelineConfig& config = *report.config;
+    if (config.stages.size() > static_cast<std::size_t>(roles::kMaxStages)) {
+      errors.push_back(config_path.string() + ": stages: " + std::to_string(config.stages.size()) +
+                       " stages; a pipeline has at most " + std::to_string(roles::kMaxStages));
+    }
+    if (auto trace = WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s); !trace) {
+      errors.push_back(trace.error().message);
+    }
+    bool profiles_ok = true;
+    for (const StageConfig& stage : config.stages) {
+      if (auto profile = stage_profile(stage); !profile) {
+        errors.push_back(profile.error().message);
+        profiles_ok = false;
+      }
+    }
+    if (profiles_ok) {
+      if (auto policy = scheduler_policy(config); !policy) {
+        errors.push_back(config_path.string() + ": " + policy.error().message);
+      }
+    }
+  }
+  if (!errors.empty()) {
+    for (const std::string& error : errors) std::fprintf(stderr, "error: %s\n", error.c_str());
+    std::fprintf(stderr, "pipescale %s: %zu problem%s in the configuration; nothing was started\n", command,
+                 errors.size(), errors.size() == 1 ? "" : "s");
+    return std::nullopt;
+  }
+  return std::move(report.config);
+}
+
 int launch(const LaunchOptions& options) {
-  auto config = preflight(options);
+  auto config = preflight(options.config, options.overrides, options.duration_s, "run");
   if (!config) return kExitBadInput;
   Run run(options, std::move(*config));
   return run.execute();

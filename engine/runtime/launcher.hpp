@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/config.hpp"
+
 namespace pipescale::engine {
 
 struct LaunchOptions {
@@ -22,6 +24,12 @@ struct LaunchOptions {
   std::filesystem::path executable;    // this binary, for the role processes
   bool progress = true;
 };
+
+// Everything a run reads, checked before anything is created: the config with its overrides
+// (and --duration-s), the trace and the profiles it names, and the Scheduler's settings. Problems
+// are printed to stderr, one per line, then "pipescale <command>: N problems ...".
+std::optional<PipelineConfig> preflight(const std::filesystem::path& config_path, std::vector<std::string> overrides,
+                                        std::optional<double> duration_s, const char* command);
 
 // Exit status: 0 the run ended normally; 1 a role failed (results written); 2 bad config or
 // input (nothing created); 3 the run could not be set up; 130 interrupted (results written).

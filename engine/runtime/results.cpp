@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
+#include "engine/config/config_writer.hpp"
 #include "engine/metrics/json_writer.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
@@ -68,8 +70,11 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   const Board& board = *record.board;
   const roles::ClientStats& client = *board.client;
   JsonWriter json;
+  const bool simulated = record.plan == nullptr;
   json.begin_object();
-  json.key("transport").value(transport_name(config.run.transport));
+  json.key("mode").value(record.mode);
+  json.key("transport").value(simulated ? std::string_view("simulated") : transport_name(config.run.transport));
+  if (simulated) json.key("hop_delay_us").value(record.hop_delay_us);
   json.key("scheduler_enabled").value(config.scheduler.enabled);
   json.key("slo_ms").value(config.run.slo_ms);
   json.key("duration_s").value(config.run.duration_s);
@@ -86,7 +91,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   json.key("failed").value(summary.failed);
   json.key("failed_unreturned").value(client.failures_unreturned.get());
   json.key("unknown_returns").value(client.unknown_returns.get());
-  json.key("slo_attainment").value(summary.slo_attainment);
+  json.key("slo_attainment").value(summary.slo_attainment, 6);
   json.key("latency_ms");
   percentiles_ms(json, summary.latency);
   json.key("hop_overhead_us");
@@ -128,8 +133,12 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
     json.key(config.stages[s].name).value(worker_seconds(board, s));
   json.end_object();
   json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
-  json.key("cpus").value(static_cast<std::uint64_t>(record.plan->machine.pus.size()));
-  json.key("oversubscribed").value(record.plan->oversubscribed);
+  if (simulated) {
+    json.key("cpus").null().key("oversubscribed").null();
+  } else {
+    json.key("cpus").value(static_cast<std::uint64_t>(record.plan->machine.pus.size()));
+    json.key("oversubscribed").value(record.plan->oversubscribed);
+  }
   json.end_object();
   return json.str() + "\n";
 }
@@ -211,7 +220,9 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
   const PipelineConfig& config = *record.config;
   const Board& board = *record.board;
   std::ostringstream out;
-  out << "pipescale run: " << config.stages.size() << " stages, transport " << transport_name(config.run.transport)
+  out << "pipescale " << record.mode << ": " << config.stages.size() << " stages, transport "
+      << (record.plan == nullptr ? std::string("simulated, hop delay ") + fixed(record.hop_delay_us, 1) + " us"
+                                 : std::string(transport_name(config.run.transport)))
       << ", scheduler " << (config.scheduler.enabled ? "on" : "off (static baseline)") << ", SLO "
       << fixed(config.run.slo_ms, 1) << " ms" << (record.interrupted ? ", INTERRUPTED" : "") << '\n';
   out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "
@@ -243,6 +254,25 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
 }
 
 }  // namespace
+
+std::filesystem::path default_results_dir(const std::string& prefix) {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
+  return std::filesystem::path("runs") / (prefix + text);
+}
+
+Result<std::filesystem::path> create_results_dir(const std::filesystem::path& dir, const PipelineConfig& config) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return Error{"cannot create results folder " + dir.string() + ": " + error.message()};
+  std::filesystem::path absolute = std::filesystem::absolute(dir, error);
+  if (error) return Error{"cannot resolve results folder " + dir.string() + ": " + error.message()};
+  if (auto written = write_file(absolute / "config.toml", to_toml(config)); !written) return written.error();
+  return absolute;
+}
 
 Summary summarize(const RunRecord& record) {
   const roles::ClientStats& client = *record.board->client;

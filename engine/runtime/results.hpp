@@ -23,11 +23,21 @@
 
 namespace pipescale::engine {
 
+// runs/<prefix><local time as YYYYmmdd-HHMMSS>, under the working directory.
+std::filesystem::path default_results_dir(const std::string& prefix);
+// Creates the folder (and its parents) and writes the effective config into it as config.toml;
+// returns the folder's absolute path.
+Result<std::filesystem::path> create_results_dir(const std::filesystem::path& dir, const PipelineConfig& config);
+
 struct RunRecord {
+  // "run" for `pipescale run`, "simulate" for `pipescale simulate` (no plan, placement or pids;
+  // elapsed_s is virtual time; hop_delay_us is the simulated cost of a message).
+  std::string mode = "run";
+  double hop_delay_us = 0.0;
   std::filesystem::path dir;
   const PipelineConfig* config = nullptr;
   const Topology* topology = nullptr;
-  const PlacementPlan* plan = nullptr;
+  const PlacementPlan* plan = nullptr;  // null in a simulation
   const PlacementRecord* placement = nullptr;  // what was bound; null until the processes are up
   const Board* board = nullptr;
   std::vector<int> pids;  // topology order; 0 for a process that never started

@@ -13,6 +13,7 @@
 #include "engine/placement/affinity.hpp"
 #include "engine/placement/memory_binding.hpp"
 #include "engine/runtime/board.hpp"
+#include "engine/runtime/role_settings.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/topology.hpp"
 #include "engine/trace/arrival_process.hpp"
@@ -49,10 +50,6 @@ int give_up(Context& context, const std::string& message) {
   std::fflush(stderr);
   if (context.header != nullptr) context.header->phase.set(static_cast<std::uint32_t>(RolePhase::kFailed));
   return 1;
-}
-
-Result<roles::LatencyProfile> stage_profile(const StageConfig& stage) {
-  return roles::LatencyProfile::from_pairs(stage.profile, "stages." + stage.name + ".profile", stage.max_batch);
 }
 
 // Serves `dispatcher` on every link this process is the callee of.
@@ -104,26 +101,10 @@ int finish_role(Context& context) {
 }
 
 int run_client(Context& context) {
-  const PipelineConfig& config = context.config;
-  auto trace = WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
-  if (!trace) return give_up(context, trace.error().message);
-  ArrivalOptions arrival;
-  arrival.kind = to_arrival_kind(config.client.arrival);
-  arrival.gamma_cv = config.client.arrival_cv;
-  arrival.seed = config.run.seed;
-  arrival.rate_scale = config.client.rate_scale;
-  auto arrivals = ArrivalProcess::create(*trace, arrival);
-  if (!arrivals) return give_up(context, arrivals.error().message);
-
+  auto setup = client_setup(context.config);
+  if (!setup) return give_up(context, setup.error().message);
   services::FrontendStub first_stage(channel_to(context, frontend_name(0)));
-  roles::ClientSettings settings;
-  settings.stage_count = static_cast<std::uint16_t>(config.stages.size());
-  settings.slo_ns = slo_ns(config);
-  settings.drain_timeout_ns = drain_timeout_ns(config);
-  settings.warmup_ns = static_cast<std::int64_t>(config.run.warmup_s * 1e9);
-  settings.expected_requests = static_cast<std::size_t>(
-      trace->expected_count(0.0, config.run.duration_s) * config.client.rate_scale * 1.2 + 1024.0);
-  roles::Client client(context.clock, settings, std::move(*arrivals), first_stage, *context.board.client);
+  roles::Client client(context.clock, setup->settings, std::move(setup->arrivals), first_stage, *context.board.client);
   services::ClientDispatcher dispatcher(client);
   if (auto listening = serve_and_listen(context, dispatcher); !listening) {
     return give_up(context, listening.error().message);
@@ -172,24 +153,9 @@ int run_frontend(Context& context) {
   services::ClientStub client(channel_to(context, client_name()));
   services::SchedulerStub scheduler(channel_to(context, scheduler_name()));
 
-  roles::FrontendSettings settings;
-  settings.stage = static_cast<std::uint16_t>(context.me->stage);
-  settings.stage_count = static_cast<std::uint16_t>(config.stages.size());
-  std::vector<std::int64_t> fastest;
-  for (const StageConfig& each : config.stages) {
-    auto each_profile = stage_profile(each);
-    if (!each_profile) return give_up(context, each_profile.error().message);
-    fastest.push_back(each_profile->fastest_ns());
-  }
-  const std::vector<std::int64_t> budgets = roles::split_slo_ns(slo_ns(config), fastest);
-  for (std::size_t later = stage_index + 1; later < config.stages.size(); ++later) {
-    settings.path.later_stages_fastest_ns += fastest[later];
-    settings.later_budgets_ns += budgets[later];
-  }
-  settings.initial_batch_size = stage.max_batch;
-  settings.initial_workers = stage.workers_min;
-  settings.report_interval_ns = static_cast<std::int64_t>(config.scheduler.interval_ms * 1e6);
-  roles::Frontend frontend(context.clock, settings, std::move(*profile), workers, worker_ids, client, scheduler,
+  auto settings = frontend_settings(config, stage_index);
+  if (!settings) return give_up(context, settings.error().message);
+  roles::Frontend frontend(context.clock, *settings, std::move(*profile), workers, worker_ids, client, scheduler,
                            *context.board.frontends[stage_index]);
   services::FrontendDispatcher dispatcher(frontend);
   if (auto listening = serve_and_listen(context, dispatcher); !listening) {
@@ -232,11 +198,7 @@ int run_worker(Context& context) {
   if (!last) next_stage.emplace(channel_to(context, frontend_name(context.me->stage + 1)));
   services::ClientStub client(channel_to(context, client_name()));
 
-  roles::WorkerSettings settings;
-  settings.stage = static_cast<std::uint16_t>(context.me->stage);
-  settings.stage_count = static_cast<std::uint16_t>(config.stages.size());
-  settings.worker_id = context.me->worker_id;
-  settings.warmup_ns = static_cast<std::int64_t>(stage.warmup_ms * 1e6);
+  const roles::WorkerSettings settings = worker_settings(config, *context.me);
   roles::WorkerStats& stats = *context.board.workers[stage_index][static_cast<std::size_t>(context.me->index)];
   roles::Worker worker(context.clock, settings, std::move(*profile), frontend,
                        next_stage.has_value() ? &*next_stage : nullptr, client, stats);
@@ -261,22 +223,13 @@ int run_worker(Context& context) {
 
 int run_scheduler(Context& context) {
   const PipelineConfig& config = context.config;
-  std::vector<roles::SchedulerStage> stages;
   std::vector<std::unique_ptr<services::FrontendStub>> stubs;
   std::vector<services::FrontendStub*> frontends;
   for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    auto profile = stage_profile(config.stages[s]);
-    if (!profile) return give_up(context, profile.error().message);
-    stages.push_back({std::move(*profile), {config.stages[s].workers_min, config.stages[s].workers_max}});
     stubs.push_back(std::make_unique<services::FrontendStub>(channel_to(context, frontend_name(static_cast<int>(s)))));
     frontends.push_back(stubs.back().get());
   }
-  roles::SchedulerSettings settings;
-  settings.enabled = config.scheduler.enabled;
-  settings.slo_ns = slo_ns(config);
-  settings.headroom = config.scheduler.headroom;
-  settings.scale_down_delay_ns = static_cast<std::int64_t>(config.scheduler.scale_down_delay_s * 1e9);
-  auto policy = roles::SchedulerPolicy::create(std::move(stages), settings);
+  auto policy = scheduler_policy(config);
   if (!policy) return give_up(context, policy.error().message);
   roles::Scheduler scheduler(context.clock, std::move(*policy), frontends, *context.board.scheduler);
   services::SchedulerDispatcher dispatcher(scheduler);

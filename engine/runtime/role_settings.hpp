@@ -1,0 +1,36 @@
+#pragma once
+// Each role's settings, derived from the config in one place: the role processes of
+// `pipescale run` and the simulator of `pipescale simulate` build their agents from these same
+// functions, so a simulated role is configured exactly as a live one.
+#include <cstddef>
+
+#include "engine/config/config.hpp"
+#include "engine/runtime/topology.hpp"
+#include "engine/trace/arrival_process.hpp"
+#include "ipc/common/result.hpp"
+#include "roles/client/client.hpp"
+#include "roles/common/latency_profile.hpp"
+#include "roles/frontend/frontend.hpp"
+#include "roles/scheduler/scheduler_policy.hpp"
+#include "roles/worker/worker.hpp"
+
+namespace pipescale::engine {
+
+Result<roles::LatencyProfile> stage_profile(const StageConfig& stage);
+
+// The Client's arrival process (the trace, scaled by client.rate_scale, drawn with run.seed) and
+// its settings.
+struct ClientSetup {
+  ArrivalProcess arrivals;
+  roles::ClientSettings settings;
+};
+Result<ClientSetup> client_setup(const PipelineConfig& config);
+
+// Stage `stage`'s Frontend: its budgets follow the Scheduler's split of the SLO.
+Result<roles::FrontendSettings> frontend_settings(const PipelineConfig& config, std::size_t stage);
+
+roles::WorkerSettings worker_settings(const PipelineConfig& config, const ProcessSpec& worker);
+
+Result<roles::SchedulerPolicy> scheduler_policy(const PipelineConfig& config);
+
+}  // namespace pipescale::engine

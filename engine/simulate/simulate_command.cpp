@@ -1,0 +1,93 @@
+#include "engine/simulate/simulate_command.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/runtime/launcher.hpp"
+#include "engine/runtime/results.hpp"
+#include "engine/runtime/run_settings.hpp"
+
+namespace pipescale::engine {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitSetup = 3;
+
+std::string number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+}  // namespace
+
+Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::filesystem::path& dir, bool progress) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  SimulationOptions options;
+  options.hop_delay_ns = std::llround(config.simulate.hop_delay_us * 1e3);
+  const bool tty = progress && ::isatty(STDOUT_FILENO) != 0;
+  if (tty) {
+    options.progress = [](double second, double duration) {
+      std::printf("\r  simulated %.0f / %.0f s", std::min(second, duration), duration);
+      std::fflush(stdout);
+    };
+  }
+  auto simulation = Simulation::create(config, options);
+  if (!simulation) return simulation.error();
+  auto outcome = (*simulation)->run();
+  if (tty) std::printf("\n");
+  if (!outcome) return outcome.error();
+
+  auto made = create_results_dir(dir, config);
+  if (!made) return made.error();
+  RunRecord record;
+  record.mode = "simulate";
+  record.hop_delay_us = config.simulate.hop_delay_us;
+  record.dir = *made;
+  record.config = &config;
+  record.topology = &(*simulation)->topology();
+  record.board = &(*simulation)->board();
+  record.elapsed_s = static_cast<double>(outcome->elapsed_ns) / 1e9;
+  auto table = write_results(record);
+  if (!table) return table.error();
+
+  SimulatedRun run;
+  run.dir = *made;
+  run.table = std::move(*table);
+  run.result = *outcome;
+  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return run;
+}
+
+int simulate(const SimulateOptions& options) {
+  std::vector<std::string> overrides = options.overrides;
+  if (options.hop_delay_us.has_value()) overrides.push_back("simulate.hop_delay_us=" + number(*options.hop_delay_us));
+  auto config = preflight(options.config, overrides, options.duration_s, "simulate");
+  if (!config) return kExitBadInput;
+
+  const std::filesystem::path dir = options.out_dir.empty() ? default_results_dir("sim-") : options.out_dir;
+  std::printf("pipescale simulate: %zu processes on a virtual clock, hop delay %.1f us, results in %s\n",
+              make_topology(*config).processes.size(), config->simulate.hop_delay_us, dir.string().c_str());
+  std::fflush(stdout);
+  auto run = simulate_into(*config, dir, options.progress);
+  if (!run) {
+    std::fprintf(stderr, "pipescale simulate: %s\n", run.error().message.c_str());
+    return std::filesystem::exists(dir / "config.toml") ? kExitSetup : kExitFailed;
+  }
+  std::printf("%s", run->table.c_str());
+  const double virtual_s = static_cast<double>(run->result.elapsed_ns) / 1e9;
+  std::printf("  simulated %.1f s (drain included) in %.2f s of wall time (%.0f x real time): %llu instants, %llu "
+              "steps, %llu messages\n",
+              virtual_s, run->wall_s, run->wall_s > 0 ? virtual_s / run->wall_s : 0.0,
+              static_cast<unsigned long long>(run->result.instants), static_cast<unsigned long long>(run->result.steps),
+              static_cast<unsigned long long>(run->result.network.requests + run->result.network.replies));
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+}  // namespace pipescale::engine

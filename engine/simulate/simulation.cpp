@@ -1,0 +1,349 @@
+#include "engine/simulate/simulation.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/clock/clock.hpp"
+#include "engine/runtime/role_settings.hpp"
+#include "engine/runtime/run_settings.hpp"
+#include "roles/client/client.hpp"
+#include "roles/common/agent_runner.hpp"
+#include "roles/common/role_stats.hpp"
+#include "roles/frontend/frontend.hpp"
+#include "roles/scheduler/scheduler.hpp"
+#include "roles/worker/worker.hpp"
+#include "services/handlers.hpp"
+#include "services/stubs.hpp"
+
+namespace pipescale::engine {
+namespace {
+
+// The virtual clock starts here rather than at 0, where "no time" and "no timer" live.
+constexpr std::int64_t kOriginNs = 1'000'000'000'000;
+constexpr std::int64_t kSecond = 1'000'000'000;
+// The launcher starts the run this long after every role is ready; so does the simulation.
+constexpr std::int64_t kStartLeadNs = 50'000'000;
+// Passes at one instant beyond which the roles are taken to be livelocked (each pass, some
+// process keeps reporting work without time moving).
+constexpr std::uint64_t kMaxPassesPerInstant = 1'000'000;
+
+// One simulated process: its transport and its agent's step, behind a uniform face.
+struct SimProcess {
+  const ProcessSpec* spec = nullptr;
+  SimTransport* transport = nullptr;
+  std::function<std::size_t(const Clock&)> step;
+  std::function<std::int64_t()> agent_timer;
+  bool busy = false;  // its last step did work: it steps again before time moves, as run_agent would
+
+  [[nodiscard]] std::int64_t next_event() const {
+    return roles::earliest_timer(agent_timer(), transport->next_timer_ns());
+  }
+};
+
+template <class Agent>
+SimProcess make_process(const ProcessSpec& spec, SimTransport& transport, Agent& agent) {
+  SimProcess process;
+  process.spec = &spec;
+  process.transport = &transport;
+  process.step = [&agent, &transport](const Clock& clock) { return roles::agent_step(agent, transport, clock); };
+  process.agent_timer = [&agent] { return agent.next_timer_ns(); };
+  return process;
+}
+
+struct ClientPart {
+  std::unique_ptr<services::FrontendStub> first_stage;
+  std::unique_ptr<roles::Client> client;
+  std::unique_ptr<services::ClientDispatcher> dispatcher;
+};
+
+struct FrontendPart {
+  std::vector<std::unique_ptr<services::WorkerStub>> workers;
+  std::unique_ptr<services::ClientStub> client;
+  std::unique_ptr<services::SchedulerStub> scheduler;
+  std::unique_ptr<roles::Frontend> frontend;
+  std::unique_ptr<services::FrontendDispatcher> dispatcher;
+};
+
+struct WorkerPart {
+  std::unique_ptr<services::FrontendStub> frontend;
+  std::unique_ptr<services::FrontendStub> next_stage;
+  std::unique_ptr<services::ClientStub> client;
+  std::unique_ptr<roles::Worker> worker;
+  std::unique_ptr<services::WorkerDispatcher> dispatcher;
+};
+
+struct SchedulerPart {
+  std::vector<std::unique_ptr<services::FrontendStub>> frontends;
+  std::unique_ptr<roles::Scheduler> scheduler;
+  std::unique_ptr<services::SchedulerDispatcher> dispatcher;
+};
+
+}  // namespace
+
+struct Simulation::State {
+  PipelineConfig config;
+  SimulationOptions options;
+  Topology topology;
+  std::optional<LocalBoard> board;
+  ManualClock clock{kOriginNs};
+
+  // Role objects outlive the network: destroying a transport completes its pending calls
+  // (kCancelled), and those completions reach the roles.
+  ClientPart client;
+  std::vector<FrontendPart> frontends;  // [stage]
+  std::vector<WorkerPart> workers;      // topology order
+  SchedulerPart scheduler;
+  std::unique_ptr<SimNetwork> network;
+
+  std::vector<SimProcess> processes;  // topology order
+  std::map<std::string, ipc::Channel*> channels;
+  SimulationResult result;
+  bool ran = false;
+
+  ~State() { network.reset(); }
+
+  ipc::Channel& channel(const std::string& caller, const std::string& callee) {
+    return *channels.at(caller + "->" + callee);
+  }
+
+  Status build();
+  // Steps every process that has something to do at the current instant until none has.
+  Status settle();
+  // Settles, then moves the clock event by event until done() holds after an instant; fails if
+  // nothing is left to happen before that.
+  template <class Done>
+  Status run_until(Done&& done, const char* waiting_for, std::int64_t start_ns, std::int64_t duration_ns);
+};
+
+Status Simulation::State::build() {
+  const std::uint32_t rows = time_series_rows(config);
+  auto local = LocalBoard::create(topology, rows);
+  if (!local) return local.error();
+  board.emplace(std::move(*local));
+  const Board& stats = board->board();
+  network = std::make_unique<SimNetwork>(clock, options.hop_delay_ns);
+
+  // One transport per process, listening under the process's own name; a channel per link.
+  std::map<std::string, SimTransport*> transports;
+  for (const ProcessSpec& process : topology.processes) transports[process.name] = &network->add_transport(process.name);
+  for (const LinkSpec& link : topology.links) {
+    auto channel = transports.at(link.caller)->connect(link.callee);
+    if (!channel) return channel.error();
+    channels[link.caller + "->" + link.callee] = *channel;
+  }
+
+  // The roles, as engine/runtime/role_process.cpp builds them.
+  auto client_config = client_setup(config);
+  if (!client_config) return client_config.error();
+  client.first_stage = std::make_unique<services::FrontendStub>(channel(client_name(), frontend_name(0)));
+  client.client = std::make_unique<roles::Client>(clock, client_config->settings, std::move(client_config->arrivals),
+                                                  *client.first_stage, *stats.client);
+  client.dispatcher = std::make_unique<services::ClientDispatcher>(*client.client);
+
+  frontends.resize(config.stages.size());
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    const int stage = static_cast<int>(s);
+    const std::string name = frontend_name(stage);
+    FrontendPart& part = frontends[s];
+    auto profile = stage_profile(config.stages[s]);
+    if (!profile) return profile.error();
+    auto settings = frontend_settings(config, s);
+    if (!settings) return settings.error();
+    std::vector<services::WorkerStub*> stubs;
+    std::vector<std::uint64_t> ids;
+    for (int i = 0; i < config.stages[s].workers_max; ++i) {
+      const std::string worker = worker_name(stage, i);
+      part.workers.push_back(std::make_unique<services::WorkerStub>(channel(name, worker)));
+      stubs.push_back(part.workers.back().get());
+      ids.push_back(topology.find(worker)->worker_id);
+    }
+    part.client = std::make_unique<services::ClientStub>(channel(name, client_name()));
+    part.scheduler = std::make_unique<services::SchedulerStub>(channel(name, scheduler_name()));
+    part.frontend = std::make_unique<roles::Frontend>(clock, *settings, std::move(*profile), stubs, ids, *part.client,
+                                                      *part.scheduler, *stats.frontends[s]);
+    part.dispatcher = std::make_unique<services::FrontendDispatcher>(*part.frontend);
+  }
+
+  for (const ProcessSpec& process : topology.processes) {
+    if (process.role != RoleKind::kWorker) continue;
+    const auto s = static_cast<std::size_t>(process.stage);
+    auto profile = stage_profile(config.stages[s]);
+    if (!profile) return profile.error();
+    WorkerPart part;
+    part.frontend = std::make_unique<services::FrontendStub>(channel(process.name, frontend_name(process.stage)));
+    if (s + 1 < config.stages.size()) {
+      part.next_stage =
+          std::make_unique<services::FrontendStub>(channel(process.name, frontend_name(process.stage + 1)));
+    }
+    part.client = std::make_unique<services::ClientStub>(channel(process.name, client_name()));
+    part.worker = std::make_unique<roles::Worker>(clock, worker_settings(config, process), std::move(*profile),
+                                                  *part.frontend, part.next_stage.get(), *part.client,
+                                                  *stats.workers[s][static_cast<std::size_t>(process.index)]);
+    part.dispatcher = std::make_unique<services::WorkerDispatcher>(*part.worker);
+    workers.push_back(std::move(part));
+  }
+
+  std::vector<services::FrontendStub*> scheduler_stubs;
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    scheduler.frontends.push_back(
+        std::make_unique<services::FrontendStub>(channel(scheduler_name(), frontend_name(static_cast<int>(s)))));
+    scheduler_stubs.push_back(scheduler.frontends.back().get());
+  }
+  auto policy = scheduler_policy(config);
+  if (!policy) return policy.error();
+  scheduler.scheduler = std::make_unique<roles::Scheduler>(clock, std::move(*policy), scheduler_stubs, *stats.scheduler);
+  scheduler.dispatcher = std::make_unique<services::SchedulerDispatcher>(*scheduler.scheduler);
+
+  // Serve, listen, and line the processes up in topology order.
+  std::size_t next_worker = 0;
+  for (const ProcessSpec& process : topology.processes) {
+    SimTransport& transport = *transports.at(process.name);
+    services::Dispatcher* dispatcher = nullptr;
+    switch (process.role) {
+      case RoleKind::kClient:
+        dispatcher = client.dispatcher.get();
+        processes.push_back(make_process(process, transport, *client.client));
+        break;
+      case RoleKind::kFrontend: {
+        FrontendPart& part = frontends[static_cast<std::size_t>(process.stage)];
+        dispatcher = part.dispatcher.get();
+        processes.push_back(make_process(process, transport, *part.frontend));
+        break;
+      }
+      case RoleKind::kWorker: {
+        WorkerPart& part = workers[next_worker++];
+        dispatcher = part.dispatcher.get();
+        processes.push_back(make_process(process, transport, *part.worker));
+        break;
+      }
+      case RoleKind::kScheduler:
+        dispatcher = scheduler.dispatcher.get();
+        processes.push_back(make_process(process, transport, *scheduler.scheduler));
+        break;
+    }
+    if (auto served = transport.serve(*dispatcher); !served) return served.error();
+    if (auto listening = transport.listen(process.name); !listening) return listening.error();
+    board->board().header(process)->phase.set(static_cast<std::uint32_t>(roles::RolePhase::kReady));
+  }
+  return Ok{};
+}
+
+Status Simulation::State::settle() {
+  for (std::uint64_t pass = 0;; ++pass) {
+    if (pass == kMaxPassesPerInstant) {
+      return Error{"the roles kept working at virtual time " +
+                   std::to_string(static_cast<double>(clock.now_ns() - kOriginNs) / 1e9) +
+                   " s without letting time move (" + std::to_string(kMaxPassesPerInstant) + " passes)"};
+    }
+    bool worked = false;
+    const std::int64_t now = clock.now_ns();
+    for (SimProcess& process : processes) {
+      const std::int64_t timer = process.agent_timer();
+      if (!process.busy && !process.transport->has_work() && (timer == 0 || timer > now)) continue;
+      process.busy = process.step(clock) != 0;
+      ++result.steps;
+      worked = worked || process.busy;
+    }
+    if (!worked) return Ok{};
+  }
+}
+
+template <class Done>
+Status Simulation::State::run_until(Done&& done, const char* waiting_for, std::int64_t start_ns,
+                                    std::int64_t duration_ns) {
+  std::int64_t next_progress_ns = start_ns + kSecond;
+  for (;;) {
+    if (auto settled = settle(); !settled) return settled;
+    ++result.instants;
+    const std::int64_t now = clock.now_ns();
+    if (done(now)) return Ok{};
+    // The next event: a process whose timer is due but that did nothing waits for a message,
+    // as a live runner spinning on it would.
+    std::int64_t next = 0;
+    for (const SimProcess& process : processes) {
+      const std::int64_t event = process.next_event();
+      if (event > now && (next == 0 || event < next)) next = event;
+    }
+    if (next == 0) {
+      return Error{std::string("the simulation ran out of events at virtual time ") +
+                   std::to_string(static_cast<double>(now - kOriginNs) / 1e9) + " s while waiting for " + waiting_for};
+    }
+    clock.set_ns(next);
+    if (options.progress && start_ns != 0) {
+      while (next >= next_progress_ns) {
+        options.progress(static_cast<double>(next_progress_ns - start_ns) / 1e9,
+                         static_cast<double>(duration_ns) / 1e9);
+        next_progress_ns += kSecond;
+      }
+    }
+  }
+}
+
+Simulation::Simulation(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Simulation::~Simulation() = default;
+
+Result<std::unique_ptr<Simulation>> Simulation::create(const PipelineConfig& config,
+                                                       const SimulationOptions& options) {
+  auto state = std::make_unique<State>();
+  state->config = config;
+  state->options = options;
+  state->topology = make_topology(config);
+  if (auto built = state->build(); !built) return built.error();
+  return std::unique_ptr<Simulation>(new Simulation(std::move(state)));
+}
+
+Result<SimulationResult> Simulation::run() {
+  State& s = *state_;
+  if (s.ran) return Error{"a simulation runs once"};
+  s.ran = true;
+  roles::RunControl& control = *s.board->board().control;
+
+  // Prepare: each Frontend starts its first Workers; the run starts once all are active.
+  control.phase.set(static_cast<std::uint32_t>(roles::RunPhase::kPrepare));
+  for (FrontendPart& part : s.frontends) part.frontend->prepare(s.clock.now_ns());
+  auto all_ready = [&](std::int64_t /*now*/) {
+    return std::all_of(s.frontends.begin(), s.frontends.end(),
+                       [](const FrontendPart& part) { return part.frontend->ready(); });
+  };
+  if (auto ready = s.run_until(all_ready, "the first Workers to become active", 0, 0); !ready) return ready.error();
+
+  // Run: the Client replays the trace from start_ns; every request is accounted for, or the
+  // drain times out.
+  const std::int64_t start_ns = s.clock.now_ns() + kStartLeadNs;
+  const auto duration_ns = static_cast<std::int64_t>(s.config.run.duration_s * 1e9);
+  control.start_ns.set(start_ns);
+  control.end_ns.set(start_ns + duration_ns);
+  control.phase.set(static_cast<std::uint32_t>(roles::RunPhase::kRun));
+  roles::Client& client = *s.client.client;
+  client.start(start_ns, start_ns + duration_ns);
+  for (FrontendPart& part : s.frontends) part.frontend->start(start_ns);
+  auto finished = [&](std::int64_t now) { return client.finished(now); };
+  if (auto ran = s.run_until(finished, "the Client to account for every request", start_ns, duration_ns); !ran) {
+    return ran.error();
+  }
+
+  // Stop: what every role does when the launcher sets shutdown.
+  const std::int64_t end = s.clock.now_ns();
+  client.finish(end);
+  control.phase.set(static_cast<std::uint32_t>(roles::RunPhase::kStop));
+  control.shutdown.set(1);
+  for (FrontendPart& part : s.frontends) part.frontend->shutdown(end);
+  if (auto settled = s.settle(); !settled) return settled.error();
+  for (WorkerPart& part : s.workers) part.worker->publish(end);
+  for (const ProcessSpec& process : s.topology.processes) {
+    s.board->board().header(process)->phase.set(static_cast<std::uint32_t>(roles::RolePhase::kDone));
+  }
+
+  s.result.elapsed_ns = end - start_ns;
+  s.result.network = s.network->counters();
+  return s.result;
+}
+
+const Board& Simulation::board() const { return state_->board->board(); }
+const Topology& Simulation::topology() const { return state_->topology; }
+
+}  // namespace pipescale::engine
