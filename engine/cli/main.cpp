@@ -80,15 +80,18 @@ int run_command_line(int argc, char** argv) {
       "60 s experiment takes about a second. engine/simulate/README.md says what is modelled and what is not.\n"
       "Exit status: 0 done, 1 the simulation failed, 2 bad configuration (nothing written), 3 cannot write.");
   simulate->add_option("config", simulate_config, "Pipeline config (TOML); default: the shipped one");
-  simulate->add_option("--duration-s", simulate_duration_s, "Length of the replay in seconds (overrides run.duration_s)")
+  simulate
+      ->add_option("--duration-s", simulate_duration_s, "Length of the replay in seconds (overrides run.duration_s)")
       ->check(CLI::PositiveNumber);
   simulate->add_option("--out", simulate_out, "Results folder (default: runs/sim-<timestamp>)");
   simulate->add_option("--set", simulate_options.overrides, "Override any config key (as for run)")
       ->type_name("KEY=VALUE");
-  auto* delay_option = simulate->add_option(
-      "--hop-delay-us", hop_delay_us,
-      "Virtual time each message (request or reply) takes, in microseconds (simulate.hop_delay_us; default 0)")
-      ->check(CLI::NonNegativeNumber);
+  auto* delay_option =
+      simulate
+          ->add_option(
+              "--hop-delay-us", hop_delay_us,
+              "Virtual time each message (request or reply) takes, in microseconds (simulate.hop_delay_us; default 0)")
+          ->check(CLI::NonNegativeNumber);
   simulate
       ->add_option("--hop-delay-from", hop_delay_from,
                    "Take the hop delay from a live run's results folder: its hop_overhead_us p50")

@@ -113,13 +113,13 @@ Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std:
   });
 }
 
-void LocalBoard::PageFree::operator()(std::byte* block) const { ::operator delete(block, std::align_val_t{kPage}); }
+void LocalBoard::PageFree::operator()(std::byte* block) const { ::operator delete (block, std::align_val_t{kPage}); }
 
 Result<LocalBoard> LocalBoard::create(const Topology& topology, std::uint32_t rows) {
   LocalBoard local;
   auto board = lay_out_board(topology, rows, [&](const std::string& /*name*/, std::uint64_t bytes) -> Result<void*> {
     const std::uint64_t size = page_round(bytes);
-    auto* block = static_cast<std::byte*>(::operator new(size, std::align_val_t{kPage}));
+    auto* block = static_cast<std::byte*>(::operator new (size, std::align_val_t{kPage}));
     local.blocks_.emplace_back(block);
     std::memset(block, 0, size);
     return static_cast<void*>(block);

@@ -37,7 +37,7 @@ struct RunRecord {
   std::filesystem::path dir;
   const PipelineConfig* config = nullptr;
   const Topology* topology = nullptr;
-  const PlacementPlan* plan = nullptr;  // null in a simulation
+  const PlacementPlan* plan = nullptr;         // null in a simulation
   const PlacementRecord* placement = nullptr;  // what was bound; null until the processes are up
   const Board* board = nullptr;
   std::vector<int> pids;  // topology order; 0 for a process that never started

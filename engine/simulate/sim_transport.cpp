@@ -224,9 +224,9 @@ void SimTransport::handle_reply(Message& message) {
     }
   }
   if (call.done) {
-    call.done(ipc::Reply{status, call.method, message.call_id,
-                         status == ipc::StatusCode::kOk ? std::span<const std::byte>(message.payload)
-                                                        : std::span<const std::byte>()});
+    call.done(ipc::Reply{
+        status, call.method, message.call_id,
+        status == ipc::StatusCode::kOk ? std::span<const std::byte>(message.payload) : std::span<const std::byte>()});
   }
 }
 

@@ -129,7 +129,8 @@ Status Simulation::State::build() {
 
   // One transport per process, listening under the process's own name; a channel per link.
   std::map<std::string, SimTransport*> transports;
-  for (const ProcessSpec& process : topology.processes) transports[process.name] = &network->add_transport(process.name);
+  for (const ProcessSpec& process : topology.processes)
+    transports[process.name] = &network->add_transport(process.name);
   for (const LinkSpec& link : topology.links) {
     auto channel = transports.at(link.caller)->connect(link.callee);
     if (!channel) return channel.error();
@@ -195,7 +196,8 @@ Status Simulation::State::build() {
   }
   auto policy = scheduler_policy(config);
   if (!policy) return policy.error();
-  scheduler.scheduler = std::make_unique<roles::Scheduler>(clock, std::move(*policy), scheduler_stubs, *stats.scheduler);
+  scheduler.scheduler =
+      std::make_unique<roles::Scheduler>(clock, std::move(*policy), scheduler_stubs, *stats.scheduler);
   scheduler.dispatcher = std::make_unique<services::SchedulerDispatcher>(*scheduler.scheduler);
 
   // Serve, listen, and line the processes up in topology order.
@@ -286,8 +288,7 @@ Status Simulation::State::run_until(Done&& done, const char* waiting_for, std::i
 Simulation::Simulation(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Simulation::~Simulation() = default;
 
-Result<std::unique_ptr<Simulation>> Simulation::create(const PipelineConfig& config,
-                                                       const SimulationOptions& options) {
+Result<std::unique_ptr<Simulation>> Simulation::create(const PipelineConfig& config, const SimulationOptions& options) {
   auto state = std::make_unique<State>();
   state->config = config;
   state->options = options;

@@ -4,7 +4,6 @@
 #include "engine/simulate/sim_transport.hpp"
 
 #include <gtest/gtest.h>
-
 #include <optional>
 #include <string>
 #include <vector>
