@@ -9,6 +9,7 @@
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/results.hpp"
 #include "engine/runtime/run_settings.hpp"
+#include "engine/runtime/run_summary.hpp"
 
 namespace pipescale::engine {
 namespace {
@@ -67,6 +68,16 @@ Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::file
 int simulate(const SimulateOptions& options) {
   std::vector<std::string> overrides = options.overrides;
   if (options.hop_delay_us.has_value()) overrides.push_back("simulate.hop_delay_us=" + number(*options.hop_delay_us));
+  if (!options.hop_delay_from.empty()) {
+    auto live = read_run_summary(options.hop_delay_from);
+    if (!live) {
+      std::fprintf(stderr, "pipescale simulate: --hop-delay-from: %s\n", live.error().message.c_str());
+      return kExitBadInput;
+    }
+    std::printf("pipescale simulate: hop delay %.1f us, the hop_overhead_us p50 of %s (%s)\n",
+                live->hop_overhead_us.p50, options.hop_delay_from.string().c_str(), live->mode.c_str());
+    overrides.push_back("simulate.hop_delay_us=" + number(live->hop_overhead_us.p50));
+  }
   auto config = preflight(options.config, overrides, options.duration_s, "simulate");
   if (!config) return kExitBadInput;
 
