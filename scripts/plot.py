@@ -1,6 +1,7 @@
-"""Draws a pipescale results folder: see scripts/plot."""
+"""Draws a pipescale results folder, or a sweep's sweep.csv: see scripts/plot."""
 import csv
 import json
+import math
 import os
 import sys
 
@@ -43,8 +44,92 @@ def save(fig, folder, name):
     print(path)
 
 
+# The columns a sweep plot needs, beside the swept key (the first column).
+SWEEP_COLUMNS = ("slo_attainment", "drop_rate", "p99_ms")
+
+
+def read_sweep(path):
+    """The swept key and one (x, attainment, drop rate, p99) per row; exits 2 on a malformed file."""
+    try:
+        with open(path, newline="") as f:
+            lines = list(csv.reader(f))
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}")
+    except csv.Error as error:
+        fail(f"{path}: not a CSV file: {error}")
+    if not lines or not lines[0]:
+        fail(f"{path} is empty: expected a header row and one row per run")
+    header = lines[0]
+    missing = [name for name in SWEEP_COLUMNS if name not in header]
+    if missing:
+        fail(f"{path}: no column {', '.join(missing)} in the header (is it a pipescale sweep.csv?)")
+    rows = [line for line in lines[1:] if line]
+    if not rows:
+        fail(f"{path} has a header but no rows")
+    points = []
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            fail(f"{path} line {number}: {len(row)} cells, the header has {len(header)}")
+        cells = dict(zip(header, row))
+        figures = []
+        for name in SWEEP_COLUMNS:
+            try:
+                figures.append(float(cells[name]))
+            except ValueError:
+                fail(f"{path} line {number}: {name} is '{cells[name]}', expected a number")
+        points.append((row[0], *figures))
+    return header[0], points
+
+
+def as_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def plot_sweep(folder):
+    path = os.path.join(folder, "sweep.csv")
+    key, points = read_sweep(path)
+    # Numeric values are placed and sorted as numbers (0.5, 1, 1.5, 2, 10); any other value makes
+    # the axis categorical, in the order the sweep ran them.
+    numeric = all(as_number(value) is not None for value, *_ in points)
+    if numeric:
+        points.sort(key=lambda point: float(point[0]))
+        xs = [float(value) for value, *_ in points]
+    else:
+        xs = list(range(len(points)))
+    fig, axes = plt.subplots(3, 1, figsize=(8, 8), sharex=True)
+    panels = (
+        ("SLO attainment (%)", [100.0 * point[1] for point in points]),
+        ("drop rate (%)", [100.0 * point[2] for point in points]),
+        ("p99 latency (ms)", [point[3] for point in points]),
+    )
+    for ax, (label, ys) in zip(axes, panels):
+        # Points only on a categorical axis: a line between two transports would suggest values between them.
+        ax.plot(xs, ys, marker="o", linestyle="-" if numeric else "none")
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylim(0, 105)
+    axes[1].set_ylim(bottom=0)
+    if not numeric:
+        axes[-1].set_xticks(xs)
+        axes[-1].set_xticklabels([value for value, *_ in points], rotation=30, ha="right")
+    axes[-1].set_xlabel(key)
+    axes[0].set_title(f"Sweep over {key} ({len(points)} runs)")
+    fig.tight_layout()
+    out = os.path.join(folder, "sweep.png")
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    print(out)
+
+
 def main():
     run_dir = sys.argv[1]
+    if os.path.isfile(os.path.join(run_dir, "sweep.csv")):
+        plot_sweep(run_dir)
+        return
     rows = read_rows(os.path.join(run_dir, "timeseries.csv"))
     if not rows:
         fail(f"{run_dir}/timeseries.csv has no rows: the run ended before its first second")

@@ -8,12 +8,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/config/validate.hpp"
 #include "engine/placement/cpu_list.hpp"
+#include "engine/runtime/compare_command.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/plan_command.hpp"
 #include "engine/runtime/role_process.hpp"
@@ -163,6 +165,20 @@ int run_command_line(int argc, char** argv) {
   plan->add_flag("--json", plan_options.json, "Print the plan as JSON");
   plan->add_option("--set", plan_options.overrides, "Override any config key (as for run)")->type_name("KEY=VALUE");
 
+  // compare
+  pipescale::engine::CompareOptions compare_options;
+  CLI::App* compare = app.add_subcommand(
+      "compare",
+      "Compare two results folders side by side: a line naming each run (mode, transport, scheduler, SLO), then\n"
+      "per metric the value in A, in B, the difference B - A and the relative change: requests sent, completed,\n"
+      "dropped and failed, SLO attainment (difference in percentage points), latency p50/p90/p99/p99.9/max,\n"
+      "hop overhead p50/p99, drops per stage and reason, worker-seconds per stage. A stage only one run has\n"
+      "shows \"-\" on the other side. Warns on stderr when the runs have different SLOs or stages.\n"
+      "Exit status 0, or 2 when a folder cannot be read.");
+  compare->add_option("run_dir_a", compare_options.run_a, "Results folder A (the baseline)")->required();
+  compare->add_option("run_dir_b", compare_options.run_b, "Results folder B")->required();
+  compare->add_flag("--json", compare_options.json, "Print the comparison as JSON");
+
   // role (hidden: started by the launcher)
   pipescale::engine::RoleOptions role;
   std::string role_config;
@@ -223,6 +239,7 @@ int run_command_line(int argc, char** argv) {
     return 0;
   }
   if (plan->parsed()) return pipescale::engine::print_plan(plan_options);
+  if (compare->parsed()) return pipescale::engine::compare_runs(compare_options, std::cout, std::cerr);
   if (role_command->parsed()) {
     role.config = role_config;
     role.socket_dir = socket_dir;
