@@ -145,12 +145,17 @@ TEST_F(SimulateTest, ASimulatedLoadSweepWritesItsTableAndPlot) {
   for (const char* folder : {"01-0.5", "02-1", "03-1.5", "04-2"}) runs.push_back(summary(out / folder));
   ASSERT_EQ(runs.size(), 4u);
   for (const RunSummary& each : runs) EXPECT_EQ(each.mode, "simulate");
-  // Twice as many requests at 2 as at 1; past capacity, attainment falls and requests are dropped.
+  // Twice as many requests at 2 as at 1. The default's detect stage tops out at about 1.5 times
+  // the trace's burst (configs/default.toml): up to there the SLO holds; at 2 attainment falls
+  // and requests are dropped. It never rises with the load.
   EXPECT_NEAR(static_cast<double>(runs[3].sent) / static_cast<double>(runs[1].sent), 2.0, 0.05);
   EXPECT_GT(runs[1].slo_attainment, 0.99);
-  EXPECT_LT(runs[2].slo_attainment, runs[1].slo_attainment);
-  EXPECT_LT(runs[3].slo_attainment, runs[2].slo_attainment);
-  EXPECT_GT(runs[3].dropped, runs[1].dropped);
+  EXPECT_GT(runs[2].slo_attainment, 0.99);
+  EXPECT_LT(runs[3].slo_attainment, runs[1].slo_attainment - 0.2);
+  EXPECT_GT(runs[3].dropped, runs[3].sent / 10);
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    EXPECT_LE(runs[i].slo_attainment, runs[i - 1].slo_attainment + 0.001) << "at value " << i;
+  }
 }
 
 TEST_F(SimulateTest, ABadValueStopsASweepBeforeAnythingRuns) {
