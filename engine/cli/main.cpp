@@ -122,8 +122,9 @@ int run_command_line(int argc, char** argv) {
       "Exit status: 0 done, 1 a live run had a role fail, 2 bad config, key or value (nothing run), 3 set-up\n"
       "failed, 130 interrupted (the finished experiments are tabulated).");
   sweep->add_option("config", sweep_config, "Pipeline config (TOML)")->required();
-  sweep->add_option("--param", sweep_options.param,
-                    "The config key to sweep, as --set spells it (client.rate_scale multiplies the trace's rates)")
+  sweep
+      ->add_option("--param", sweep_options.param,
+                   "The config key to sweep, as --set spells it (client.rate_scale multiplies the trace's rates)")
       ->required()
       ->type_name("KEY");
   sweep->add_option("--values", sweep_options.values, "The values, comma-separated, in sweep order")

@@ -11,15 +11,14 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <optional>
 #include <thread>
 
 #include "engine/config/config_loader.hpp"
-#include "engine/config/config_writer.hpp"
 #include "engine/placement/machine.hpp"
 #include "engine/runtime/board.hpp"
+#include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/results.hpp"
 #include "engine/runtime/role_settings.hpp"
@@ -31,8 +30,6 @@
 #include "ipc/rpc/connection.hpp"
 #include "ipc/segment/segment.hpp"
 #include "ipc/wait/doorbell.hpp"
-#include "roles/common/latency_profile.hpp"
-#include "roles/scheduler/scheduler_policy.hpp"
 
 namespace pipescale::engine {
 namespace {
@@ -40,11 +37,6 @@ namespace {
 using roles::RolePhase;
 using roles::RunPhase;
 
-constexpr int kExitOk = 0;
-constexpr int kExitRoleFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitSetup = 3;
-constexpr int kExitInterrupted = 130;
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kSecond = 1'000'000'000;
 
@@ -490,7 +482,7 @@ int Run::execute() {
   }
   std::printf("%s", table->c_str());
   std::fflush(stdout);
-  if (!failures_.empty()) return kExitRoleFailed;
+  if (!failures_.empty()) return kExitFailed;
   return interrupted_ ? kExitInterrupted : kExitOk;
 }
 

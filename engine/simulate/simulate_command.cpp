@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/results.hpp"
 #include "engine/runtime/run_settings.hpp"
@@ -13,11 +14,6 @@
 
 namespace pipescale::engine {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitSetup = 3;
 
 std::string number(double value) {
   char text[64];

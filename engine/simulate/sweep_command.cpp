@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/results.hpp"
 #include "engine/runtime/run_summary.hpp"
@@ -19,11 +20,6 @@ extern char** environ;  // NOLINT(readability-redundant-declaration): posix_spaw
 
 namespace pipescale::engine {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitRoleFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitSetup = 3;
 
 std::string assignment(const SweepOptions& options, const std::string& value) { return options.param + "=" + value; }
 
@@ -74,8 +70,8 @@ std::string sweep_run_folder(std::size_t index, std::size_t count, const std::st
   std::snprintf(prefix, sizeof prefix, "%0*zu-", std::max(width, 2), index + 1);
   std::string name = prefix;
   for (const char c : value) {
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                      c == '-' || c == '_';
+    const bool safe =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
     name += safe ? c : '_';
   }
   return name;
@@ -139,8 +135,8 @@ int sweep(const SweepOptions& options) {
       launch_options.executable = options.executable;
       launch_options.progress = options.progress;
       const int launched = launch(launch_options);
-      if (launched == kExitRoleFailed) {
-        status = kExitRoleFailed;  // its results are written: tabulate it and go on
+      if (launched == kExitFailed) {
+        status = kExitFailed;  // its results are written: tabulate it and go on
       } else if (launched != kExitOk) {
         // Interrupted (its partial results are no point of the curve) or not set up: stop here.
         status = launched;

@@ -133,5 +133,4 @@ class Pipescale {
   std::optional<int> exit_status_;
 };
 
-
 }  // namespace pipescale::test

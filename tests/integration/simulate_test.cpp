@@ -91,9 +91,9 @@ TEST_F(SimulateTest, TheDefaultSimulatesTwiceToIdenticalFilesInUnderFiveSeconds)
 
 TEST_F(SimulateTest, RefusesABadConfigAndWritesNothing) {
   const fs::path out = dir_ / "never";
-  EXPECT_EQ(run("bad", {"simulate", "--quiet", "--out", out.string(), "--set", "run.slo_ms=-5"},
-                std::chrono::seconds(30)),
-            2);
+  EXPECT_EQ(
+      run("bad", {"simulate", "--quiet", "--out", out.string(), "--set", "run.slo_ms=-5"}, std::chrono::seconds(30)),
+      2);
   EXPECT_NE(last_err_.find("run.slo_ms"), std::string::npos) << last_err_;
   EXPECT_NE(last_err_.find("nothing was started"), std::string::npos) << last_err_;
   EXPECT_FALSE(fs::exists(out));
@@ -167,8 +167,9 @@ TEST_F(SimulateTest, ABadValueStopsASweepBeforeAnythingRuns) {
             2);
   EXPECT_NE(last_err_.find("client.rate_scale=-2"), std::string::npos) << last_err_;
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_EQ(run("key", {"sweep", kDefaultConfig.string(), "--param", "client.rate_scael", "--values", "1", "--simulate",
-                        "--out", out.string()},
+  EXPECT_EQ(run("key",
+                {"sweep", kDefaultConfig.string(), "--param", "client.rate_scael", "--values", "1", "--simulate",
+                 "--out", out.string()},
                 std::chrono::seconds(30)),
             2);
   EXPECT_NE(last_err_.find("rate_scael"), std::string::npos) << last_err_;

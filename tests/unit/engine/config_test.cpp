@@ -53,6 +53,9 @@ smt = "allow"
 client = { cpus = "0", dedicated = true }
 scheduler = { numa_node = 0 }
 
+[simulate]
+hop_delay_us = 59.5
+
 [[stages]]
 name = "detect"
 profile_path = "profiles/detect.csv"
@@ -117,6 +120,7 @@ TEST_F(ConfigTest, LoadsAFullValidConfig) {
   EXPECT_EQ(config.client.arrival, Arrival::kGamma);
   EXPECT_EQ(config.client.arrival_cv, 2.5);
   EXPECT_EQ(config.client.rate_scale, 1.5);
+  EXPECT_EQ(config.simulate.hop_delay_us, 59.5);
   EXPECT_FALSE(config.scheduler.enabled);
   EXPECT_EQ(config.scheduler.interval_ms, 250.0);
   EXPECT_EQ(config.scheduler.headroom, 1.5);
@@ -152,6 +156,7 @@ TEST_F(ConfigTest, AppliesDefaultsWhenKeysAreAbsent) {
   EXPECT_EQ(config.client.arrival, Arrival::kPoisson);
   EXPECT_EQ(config.client.arrival_cv, 1.0);
   EXPECT_EQ(config.client.rate_scale, 1.0);
+  EXPECT_EQ(config.simulate.hop_delay_us, 0.0);
   ASSERT_EQ(config.stages.size(), 1U);
   EXPECT_EQ(config.stages[0].name, "stage1");
   EXPECT_EQ(config.stages[0].workers_min, 1);
@@ -192,6 +197,15 @@ TEST_F(ConfigTest, ReportsAnOutOfRangeValue) {
               HasSubstr("scheduler.headroom in " + file() + " line 7: expected a number from 1 to 100"));
   EXPECT_THAT(errors(std::string(kMinimal) + "[run]\nslo_ms = -5\n"), HasSubstr("got -5"));
   EXPECT_THAT(errors(std::string(kMinimal) + "[run]\nslo_ms = inf\n"), HasSubstr("got inf"));
+}
+
+TEST_F(ConfigTest, RefusesANegativeOrHugeSimulatedHopDelay) {
+  EXPECT_THAT(errors(std::string(kMinimal) + "[simulate]\nhop_delay_us = -1\n"),
+              HasSubstr("simulate.hop_delay_us in " + file() +
+                        " line 7: expected a number of microseconds from 0 to 1000000 (0: messages cost nothing), "
+                        "got -1"));
+  EXPECT_THAT(errors(kMinimal, {"simulate.hop_delay_us=2e6"}), HasSubstr("simulate.hop_delay_us in --set"));
+  EXPECT_EQ(load(kMinimal, {"simulate.hop_delay_us=0"}).simulate.hop_delay_us, 0.0);
 }
 
 TEST_F(ConfigTest, RefusesAFloatWhereAWholeNumberIsExpected) {
@@ -432,14 +446,14 @@ TEST_F(ConfigTest, WritesTheEffectiveConfigThatLoadsBackEqual) {
 
 TEST_F(ConfigTest, WritesEveryDefaultIntoTheEffectiveConfig) {
   const std::string toml = to_toml(load(kMinimal));
-  for (const char* line : {"duration_s = 60.0",    "seed = 1",         "slo_ms = 200.0",
-                           "transport = \"shm\"",  "warmup_s = 0.0",   "arrival = \"poisson\"",
-                           "arrival_cv = 1.0",     "rate_scale = 1.0", "enabled = true",
-                           "interval_ms = 1000.0", "headroom = 1.2",   "scale_down_delay_s = 10.0",
-                           "name = \"stage1\"",    "workers_min = 1",  "workers_max = 4",
-                           "max_batch = 4",        "warmup_ms = 0.0",  "policy = \"spread\"",
-                           "smt = \"avoid\"",      "numa_node = -1",   "cpus = \"\"",
-                           "dedicated = false"}) {
+  for (const char* line : {"duration_s = 60.0",    "seed = 1",          "slo_ms = 200.0",
+                           "transport = \"shm\"",  "warmup_s = 0.0",    "arrival = \"poisson\"",
+                           "arrival_cv = 1.0",     "rate_scale = 1.0",  "enabled = true",
+                           "interval_ms = 1000.0", "headroom = 1.2",    "scale_down_delay_s = 10.0",
+                           "name = \"stage1\"",    "workers_min = 1",   "workers_max = 4",
+                           "max_batch = 4",        "warmup_ms = 0.0",   "policy = \"spread\"",
+                           "smt = \"avoid\"",      "numa_node = -1",    "cpus = \"\"",
+                           "dedicated = false",    "hop_delay_us = 0.0"}) {
     EXPECT_THAT(toml, HasSubstr(std::string("\n") + line + "\n"));
   }
 }
