@@ -72,6 +72,18 @@ SimNetwork::SimNetwork(const Clock& clock, std::int64_t hop_delay_ns) : clock_(&
 
 SimNetwork::~SimNetwork() = default;
 
+std::vector<std::byte> SimNetwork::take_buffer(std::span<const std::byte> bytes) {
+  std::vector<std::byte> buffer;
+  if (!spare_buffers_.empty()) {
+    buffer = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+  }
+  buffer.assign(bytes.begin(), bytes.end());
+  return buffer;
+}
+
+void SimNetwork::return_buffer(std::vector<std::byte>&& buffer) { spare_buffers_.push_back(std::move(buffer)); }
+
 SimTransport& SimNetwork::add_transport(std::string process) {
   const auto index = static_cast<std::uint32_t>(transports_.size());
   transports_.push_back(std::make_unique<SimTransport>(*this, index, std::move(process)));
@@ -124,7 +136,7 @@ ipc::StatusCode SimTransport::send_request(SimTransport& server, ipc::MethodId m
   message.call_id = id;
   message.peer = index_;
   message.deadline_ns = deadline_ns;
-  message.payload.assign(payload.begin(), payload.end());
+  message.payload = network_->take_buffer(payload);
   ++network_->counters_.requests;
   server.deliver(std::move(message));
   return ipc::StatusCode::kOk;
@@ -147,6 +159,7 @@ std::size_t SimTransport::poll(std::int64_t now_ns) {
     } else {
       handle_request(message);
     }
+    network_->return_buffer(std::move(message.payload));
     ++work;
   }
   while (!deadlines_.empty() && deadlines_.begin()->first <= now_ns) {
@@ -238,7 +251,7 @@ void SimTransport::send_reply(const ipc::ReplyToken& token, ipc::StatusCode stat
   message.method = token.method_id;
   message.call_id = token.correlation_id;
   message.status = status;
-  message.payload.assign(payload.begin(), payload.end());
+  message.payload = network_->take_buffer(payload);
   ++network_->counters_.replies;
   network_->transports_[token.connection]->deliver(std::move(message));
 }

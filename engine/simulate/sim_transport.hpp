@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -63,12 +64,18 @@ class SimNetwork {
   friend class SimTransport;
   friend class SimChannel;
 
+  // Message buffers are recycled: once every message in flight has had its buffer grown to its
+  // size, sending allocates nothing.
+  std::vector<std::byte> take_buffer(std::span<const std::byte> bytes);
+  void return_buffer(std::vector<std::byte>&& buffer);
+
   const Clock* clock_;
   std::int64_t hop_delay_ns_;
   std::uint64_t next_sequence_ = 0;
   std::vector<std::unique_ptr<SimTransport>> transports_;
   std::map<std::string, SimTransport*, std::less<>> endpoints_;
   SimNetworkCounters counters_;
+  std::vector<std::vector<std::byte>> spare_buffers_;
 };
 
 class SimTransport final : public services::Transport, private ipc::ReplySink {
