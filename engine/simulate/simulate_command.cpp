@@ -88,12 +88,13 @@ int simulate(const SimulateOptions& options) {
   }
   std::printf("%s", run->table.c_str());
   const double virtual_s = static_cast<double>(run->result.elapsed_ns) / 1e9;
+  const std::uint64_t messages = run->result.network.requests + run->result.network.replies;
   std::printf(
       "  simulated %.1f s (drain included) in %.2f s of wall time (%.0f x real time): %llu instants, %llu "
       "steps, %llu messages\n",
       virtual_s, run->wall_s, run->wall_s > 0 ? virtual_s / run->wall_s : 0.0,
       static_cast<unsigned long long>(run->result.instants), static_cast<unsigned long long>(run->result.steps),
-      static_cast<unsigned long long>(run->result.network.requests + run->result.network.replies));
+      static_cast<unsigned long long>(messages));
   std::fflush(stdout);
   return kExitOk;
 }
