@@ -18,6 +18,7 @@ class SimChannel final : public ipc::Channel {
   }
   [[nodiscard]] ipc::StatusCode call_async(ipc::MethodId method, std::span<const std::byte> request,
                                            std::int64_t deadline_ns, ipc::Completion&& done) override {
+    if (owner_->network_->closing_) return ipc::StatusCode::kUnavailable;
     SimTransport* server = resolve();
     if (server == nullptr) return ipc::StatusCode::kUnavailable;
     return owner_->send_request(*server, method, request, deadline_ns, std::move(done));
@@ -70,7 +71,12 @@ class SimChannel final : public ipc::Channel {
 
 SimNetwork::SimNetwork(const Clock& clock, std::int64_t hop_delay_ns) : clock_(&clock), hop_delay_ns_(hop_delay_ns) {}
 
-SimNetwork::~SimNetwork() = default;
+// Each transport completes its pending calls kCancelled as it goes; a completion that calls
+// again meets a closing network and gets kUnavailable, never a transport already destroyed.
+SimNetwork::~SimNetwork() {
+  closing_ = true;
+  while (!transports_.empty()) transports_.pop_back();
+}
 
 std::vector<std::byte> SimNetwork::take_buffer(std::span<const std::byte> bytes) {
   std::vector<std::byte> buffer;
@@ -245,6 +251,7 @@ void SimTransport::handle_reply(Message& message) {
 
 void SimTransport::send_reply(const ipc::ReplyToken& token, ipc::StatusCode status,
                               std::span<const std::byte> payload) {
+  if (network_->closing_) return;
   Message message;
   message.deliver_ns = network_->clock_->now_ns() + network_->hop_delay_ns_;
   message.reply = true;

@@ -17,6 +17,7 @@
 // Single-threaded, like the simulation that drives it.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -76,6 +77,7 @@ class SimNetwork {
   std::map<std::string, SimTransport*, std::less<>> endpoints_;
   SimNetworkCounters counters_;
   std::vector<std::vector<std::byte>> spare_buffers_;
+  bool closing_ = false;  // set by the destructor
 };
 
 class SimTransport final : public services::Transport, private ipc::ReplySink {

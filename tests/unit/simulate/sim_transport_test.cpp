@@ -212,5 +212,40 @@ TEST(SimNetworkTest, CancelsThePendingCallsOfATransportThatGoesAway) {
   EXPECT_EQ(*status, StatusCode::kCancelled);
 }
 
+// A completion that calls again while the network is being torn down (as a Frontend reports a
+// cancelled batch's requests to the Client) is told kUnavailable; nothing reaches a transport
+// already destroyed.
+TEST(SimNetworkTest, ACallMadeWhileTheNetworkClosesIsUnavailable) {
+  ManualClock clock(kStart);
+  TestHandlers handlers;
+  services::FrontendDispatcher dispatcher(handlers);
+  std::optional<services::FrontendStub> stub;  // outlives the network: the completion uses it
+  std::optional<StatusCode> cancelled;
+  std::optional<StatusCode> again;
+  {
+    SimNetwork network(clock, 0);
+    SimTransport& server = network.add_transport("frontend0");
+    SimTransport& client = network.add_transport("client");
+    ASSERT_TRUE(server.serve(dispatcher).ok());
+    ASSERT_TRUE(server.listen("frontend0").ok());
+    auto channel = client.connect("frontend0");
+    ASSERT_TRUE(channel.ok());
+    stub.emplace(**channel);
+    ASSERT_EQ(stub->send_request_async([](Builder& b) { return build_request(b, kDeferForever); }, kDeadline,
+                                       [&](StatusCode s, const schema::Response*) {
+                                         cancelled = s;
+                                         again = stub->send_request_async(
+                                             [](Builder& b) { return build_request(b, 8); }, kDeadline,
+                                             [](StatusCode, const schema::Response*) {});
+                                       }),
+              StatusCode::kOk);
+    EXPECT_EQ(server.poll(clock.now_ns()), 1u);
+  }
+  ASSERT_TRUE(cancelled.has_value());
+  EXPECT_EQ(*cancelled, StatusCode::kCancelled);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace pipescale::test
