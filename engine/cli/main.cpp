@@ -84,8 +84,9 @@ int run_command_line(int argc, char** argv) {
       "Simulate a run: the same Client, Frontend, Worker and Scheduler code as `run`, all in this process on a\n"
       "virtual clock, messages delivered in zero virtual time (or --hop-delay-us each). Same config, trace and\n"
       "seed, same results folder (summary.json says \"mode\": \"simulate\"), deterministic to the byte, and a\n"
-      "60 s experiment takes about a second. engine/simulate/README.md says what is modelled and what is not.\n"
-      "Exit status: 0 done, 1 the simulation failed, 2 bad configuration (nothing written), 3 cannot write.");
+      "60 s experiment takes a fraction of a second. engine/simulate/README.md says what is modelled and what\n"
+      "is not. Exit status: 0 done, 1 the simulation failed, 2 bad configuration (nothing written), 3 the\n"
+      "results folder cannot be written.");
   simulate->add_option("config", simulate_config, "Pipeline config (TOML); default: the shipped one");
   simulate
       ->add_option("--duration-s", simulate_duration_s, "Length of the replay in seconds (overrides run.duration_s)")

@@ -81,10 +81,14 @@ int simulate(const SimulateOptions& options) {
   std::printf("pipescale simulate: %zu processes on a virtual clock, hop delay %.1f us, results in %s\n",
               make_topology(*config).processes.size(), config->simulate.hop_delay_us, dir.string().c_str());
   std::fflush(stdout);
+  if (auto made = create_results_dir(dir, *config); !made) {
+    std::fprintf(stderr, "pipescale simulate: %s\n", made.error().message.c_str());
+    return kExitSetup;
+  }
   auto run = simulate_into(*config, dir, options.progress);
   if (!run) {
     std::fprintf(stderr, "pipescale simulate: %s\n", run.error().message.c_str());
-    return std::filesystem::exists(dir / "config.toml") ? kExitSetup : kExitFailed;
+    return kExitFailed;
   }
   std::printf("%s", run->table.c_str());
   const double virtual_s = static_cast<double>(run->result.elapsed_ns) / 1e9;

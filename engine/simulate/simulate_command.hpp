@@ -24,8 +24,8 @@ struct SimulateOptions {
   bool progress = true;
 };
 
-// Exit status: 0 done; 1 the simulation failed (the reason on stderr; results not written);
-// 2 bad config or input (nothing written); 3 the results folder could not be written.
+// Exit status: 0 done; 1 the simulation failed (the reason on stderr; the folder holds only
+// config.toml); 2 bad config or input (nothing written); 3 the results folder could not be written.
 int simulate(const SimulateOptions& options);
 
 struct SimulatedRun {
