@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/scratch_dir.hpp"
+
 #ifndef PIPESCALE_BINARY
 #error "PIPESCALE_BINARY must name the pipescale executable"
 #endif
@@ -25,18 +27,6 @@
 namespace pipescale::test {
 
 namespace fs = std::filesystem;
-
-inline std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-inline void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-}
 
 // A number at "key": in a JSON text; the first occurrence (the summary's top-level keys come first).
 inline std::optional<double> json_number(const std::string& json, const std::string& key) {
@@ -123,8 +113,8 @@ class Pipescale {
     return -1;
   }
 
-  [[nodiscard]] std::string out() const { return read_file(stdout_); }
-  [[nodiscard]] std::string err() const { return read_file(stderr_); }
+  [[nodiscard]] std::string out() const { return read_text(stdout_); }
+  [[nodiscard]] std::string err() const { return read_text(stderr_); }
 
  private:
   fs::path stdout_;

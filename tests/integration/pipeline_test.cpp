@@ -29,9 +29,9 @@ using pipescale::test::between;
 using pipescale::test::count;
 using pipescale::test::json_number;
 using pipescale::test::Pipescale;
-using pipescale::test::read_file;
+using pipescale::test::read_text;
 using pipescale::test::segments_in_dev_shm;
-using pipescale::test::write_file;
+using pipescale::test::write_text;
 namespace fs = std::filesystem;
 
 // Waits for the run's first progress line: every role is up and the Client is sending.
@@ -50,9 +50,9 @@ class PipelineTest : public ::testing::Test {
     std::string pattern = (fs::temp_directory_path() / "pipescale-it-XXXXXX").string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
-    write_file(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
-    write_file(dir_ / "slow.csv", "batch_size,latency_ms\n1,20\n4,30\n8,40\n");
-    write_file(dir_ / "steady.csv", "time_s,rate_rps\n0,150\n");
+    write_text(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
+    write_text(dir_ / "slow.csv", "batch_size,latency_ms\n1,20\n4,30\n8,40\n");
+    write_text(dir_ / "steady.csv", "time_s,rate_rps\n0,150\n");
   }
   void TearDown() override {
     std::error_code ignored;
@@ -83,7 +83,7 @@ class PipelineTest : public ::testing::Test {
   }
 
   fs::path config(const std::string& name, const std::string& text) const {
-    write_file(dir_ / name, text);
+    write_text(dir_ / name, text);
     return dir_ / name;
   }
 
@@ -111,7 +111,7 @@ TEST_F(PipelineTest, SmallPipelineAccountsForEveryRequest) {
   const fs::path out = dir_ / "run";
   ASSERT_EQ(run({"run", config("small.toml", small_config()).string(), "--out", out.string(), "--quiet"}), 0)
       << last_out_ << last_err_;
-  const std::string summary = read_file(out / "summary.json");
+  const std::string summary = read_text(out / "summary.json");
   expect_accounted(summary);
   EXPECT_EQ(count(summary, "failed"), 0U) << summary;
   EXPECT_EQ(count(summary, "unknown_returns"), 0U);
@@ -133,10 +133,10 @@ TEST_F(PipelineTest, OverloadDropsWithStageAndReason) {
       "[run]\nduration_s = 3\nslo_ms = 100\n"
       "[client]\ntrace_path = \"overload.csv\"\n"
       "[[stages]]\nname = \"only\"\nprofile_path = \"slow.csv\"\nworkers_min = 1\nworkers_max = 1\n";
-  write_file(dir_ / "overload.csv", "time_s,rate_rps\n0,2000\n");
+  write_text(dir_ / "overload.csv", "time_s,rate_rps\n0,2000\n");
   const fs::path out = dir_ / "run";
   ASSERT_EQ(run({"run", config("overload.toml", text).string(), "--out", out.string(), "--quiet"}), 0) << last_err_;
-  const std::string summary = read_file(out / "summary.json");
+  const std::string summary = read_text(out / "summary.json");
   expect_accounted(summary);
   EXPECT_EQ(count(summary, "failed"), 0U) << summary;
   const std::uint64_t dropped = count(summary, "dropped");
@@ -153,11 +153,11 @@ TEST_F(PipelineTest, StepInLoadRaisesAndLowersActiveWorkers) {
       "[client]\ntrace_path = \"step.csv\"\n"
       "[scheduler]\ninterval_ms = 100\nscale_down_delay_s = 1\n"
       "[[stages]]\nname = \"only\"\nprofile_path = \"slow.csv\"\nworkers_min = 1\nworkers_max = 6\n";
-  write_file(dir_ / "step.csv", "time_s,rate_rps\n0,40\n2,800\n5,40\n");
+  write_text(dir_ / "step.csv", "time_s,rate_rps\n0,40\n2,800\n5,40\n");
   const fs::path out = dir_ / "run";
   ASSERT_EQ(run({"run", config("step.toml", text).string(), "--out", out.string(), "--quiet"}), 0) << last_err_;
-  expect_accounted(read_file(out / "summary.json"));
-  std::istringstream rows(read_file(out / "timeseries.csv"));
+  expect_accounted(read_text(out / "summary.json"));
+  std::istringstream rows(read_text(out / "timeseries.csv"));
   std::string line;
   std::getline(rows, line);
   std::vector<std::string> header;
@@ -188,7 +188,7 @@ TEST_F(PipelineTest, SigintMidRunStillWritesTheSummary) {
   std::this_thread::sleep_for(std::chrono::seconds(1));
   pipescale.signal(SIGINT);
   EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130) << pipescale.err();
-  const std::string summary = read_file(out / "summary.json");
+  const std::string summary = read_text(out / "summary.json");
   ASSERT_FALSE(summary.empty());
   EXPECT_NE(summary.find("\"interrupted\": true"), std::string::npos) << summary;
   expect_accounted(summary);
@@ -207,7 +207,7 @@ std::map<std::string, std::string> expect_affinity_matches_plan(const std::strin
     const std::string pid = between(placement, "\"pid\": ", ',', at);
     std::string expected = between(placement, "\"cpus\": [", ']', at);
     std::erase(expected, ' ');
-    const std::string status = read_file("/proc/" + pid + "/status");
+    const std::string status = read_text("/proc/" + pid + "/status");
     std::string allowed = between(status, "Cpus_allowed_list:", '\n');
     std::erase(allowed, '\t');
     std::erase(allowed, ' ');
@@ -222,7 +222,7 @@ TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
   const auto run = start_under_way("long.toml", small_config("shm", 60), out);
   ASSERT_NE(run, nullptr);
   Pipescale& pipescale = *run;
-  const std::string placement = read_file(out / "placement.json");
+  const std::string placement = read_text(out / "placement.json");
   EXPECT_EQ(expect_affinity_matches_plan(placement).size(), 2U + 2 + 4) << placement;  // client, scheduler, 2+4
   pipescale.signal(SIGINT);
   EXPECT_EQ(pipescale.wait(std::chrono::seconds(30)), 130);
@@ -234,7 +234,7 @@ TEST_F(PipelineTest, ADeadRoleEndsTheRunNamedAndEveryRequestIsAccounted) {
   ASSERT_NE(run, nullptr);
   Pipescale& pipescale = *run;
   // worker0.0 is the first stage's first Worker: active from the start, holding batches.
-  const std::string placement = read_file(out / "placement.json");
+  const std::string placement = read_text(out / "placement.json");
   const std::size_t entry = placement.find("{\"name\": \"worker0.0\"");
   ASSERT_NE(entry, std::string::npos) << placement;
   const pid_t worker = std::stoi(between(placement, "\"pid\": ", ',', entry));
@@ -243,7 +243,7 @@ TEST_F(PipelineTest, ADeadRoleEndsTheRunNamedAndEveryRequestIsAccounted) {
   EXPECT_NE(pipescale.err().find("worker0.0 (pid " + std::to_string(worker) + ") was killed by signal 9"),
             std::string::npos)
       << pipescale.err();
-  const std::string summary = read_file(out / "summary.json");
+  const std::string summary = read_text(out / "summary.json");
   EXPECT_NE(summary.find("\"role_failures\": [\"worker0.0"), std::string::npos) << summary;
   expect_accounted(summary);
 }
@@ -260,7 +260,7 @@ TEST_F(PipelineTest, ExplicitCpusPinEachProcessWhereTheConfigSays) {
   const auto run = start_under_way("pinned.toml", text, out);
   ASSERT_NE(run, nullptr);
   Pipescale& pipescale = *run;
-  const std::string placement = read_file(out / "placement.json");
+  const std::string placement = read_text(out / "placement.json");
   const auto cpus = expect_affinity_matches_plan(placement);
   EXPECT_EQ(cpus.at("client"), "1") << placement;
   for (const char* process : {"frontend0", "worker0.0", "worker0.1"}) EXPECT_EQ(cpus.at(process), "0") << process;
@@ -308,8 +308,8 @@ TEST_F(PipelineTest, GrpcGivesTheSameAccounting) {
       << last_err_;
   ASSERT_EQ(run({"run", config("grpc.toml", small_config("grpc")).string(), "--out", grpc.string(), "--quiet"}), 0)
       << last_err_;
-  const std::string a = read_file(shm / "summary.json");
-  const std::string b = read_file(grpc / "summary.json");
+  const std::string a = read_text(shm / "summary.json");
+  const std::string b = read_text(grpc / "summary.json");
   expect_accounted(a);
   expect_accounted(b);
   // The same seed gives the same send times, whatever carries them.
@@ -326,7 +326,7 @@ TEST_F(PipelineTest, BadConfigsExitTwoNamingTheProblemAndLeaveNothing) {
     std::string expected;  // in stderr
   };
   const std::string stages = "[[stages]]\nprofile_path = \"fast.csv\"\n";
-  write_file(dir_ / "broken.csv", "batch_size,latency_ms\n1,5\n8,oops\n");
+  write_text(dir_ / "broken.csv", "batch_size,latency_ms\n1,5\n8,oops\n");
   const std::vector<Case> cases = {
       {"unknown_key", "[run]\nslo_msec = 10\n[client]\ntrace_path = \"steady.csv\"\n" + stages, "slo_msec"},
       {"wrong_type", "[run]\nslo_ms = \"fast\"\n[client]\ntrace_path = \"steady.csv\"\n" + stages, "run.slo_ms"},

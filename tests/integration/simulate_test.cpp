@@ -10,6 +10,7 @@
 
 #include "engine/runtime/run_summary.hpp"
 #include "tests/integration/binary_support.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #ifndef PIPESCALE_SOURCE_DIR
 #error "PIPESCALE_SOURCE_DIR must name the source tree"
@@ -21,21 +22,13 @@ namespace fs = std::filesystem;
 using pipescale::engine::read_run_summary;
 using pipescale::engine::RunSummary;
 using pipescale::test::Pipescale;
-using pipescale::test::read_file;
+using pipescale::test::read_text;
 
 const fs::path kDefaultConfig = fs::path(PIPESCALE_SOURCE_DIR) / "configs" / "default.toml";
 
 class SimulateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "pipescale-sim-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!HasFailure()) fs::remove_all(dir_, ignored);
-  }
+  void SetUp() override { ASSERT_TRUE(scratch_.ok()); }
 
   // Runs the binary to completion in a folder of its own (for its stdout and stderr); returns
   // the exit status and, in wall_s, how long it took.
@@ -58,7 +51,8 @@ class SimulateTest : public ::testing::Test {
     return read ? *read : RunSummary{};
   }
 
-  fs::path dir_;
+  pipescale::test::ScratchDir scratch_{"pipescale-sim"};
+  const fs::path& dir_ = scratch_.path();
   std::string last_out_;
   std::string last_err_;
 };
@@ -73,9 +67,9 @@ TEST_F(SimulateTest, TheDefaultSimulatesTwiceToIdenticalFilesInUnderFiveSeconds)
       << last_err_;
   EXPECT_NE(last_out_.find("SLO attainment"), std::string::npos) << last_out_;
   for (const char* file : {"summary.json", "timeseries.csv", "stages.csv"}) {
-    const std::string a = read_file(dir_ / "a" / file);
+    const std::string a = read_text(dir_ / "a" / file);
     EXPECT_GT(a.size(), 100u) << file;
-    EXPECT_EQ(a, read_file(dir_ / "b" / file)) << file << " differs between two simulations";
+    EXPECT_EQ(a, read_text(dir_ / "b" / file)) << file << " differs between two simulations";
   }
   const RunSummary simulated = summary(dir_ / "a");
   EXPECT_EQ(simulated.mode, "simulate");
@@ -129,7 +123,7 @@ TEST_F(SimulateTest, ASimulatedLoadSweepWritesItsTableAndPlot) {
                 std::chrono::seconds(120)),
             0)
       << last_err_;
-  const std::string table = read_file(out / "sweep.csv");
+  const std::string table = read_text(out / "sweep.csv");
   std::vector<std::string> lines;
   std::size_t start = 0;
   for (std::size_t end = table.find('\n'); end != std::string::npos; end = table.find('\n', start = end + 1)) {
@@ -137,7 +131,7 @@ TEST_F(SimulateTest, ASimulatedLoadSweepWritesItsTableAndPlot) {
   }
   ASSERT_EQ(lines.size(), 5u) << table;
   EXPECT_EQ(lines[0].rfind("client.rate_scale,", 0), 0u) << lines[0];
-  const std::string png = read_file(out / "sweep.png");
+  const std::string png = read_text(out / "sweep.png");
   ASSERT_GT(png.size(), 8u);
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 

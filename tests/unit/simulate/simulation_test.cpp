@@ -2,8 +2,6 @@
 // waiting-time distribution, message costs against the hop delay, accounting, determinism.
 #include "engine/simulate/simulation.hpp"
 
-#include <stdlib.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -15,42 +13,16 @@
 #include "engine/config/config_loader.hpp"
 #include "engine/metrics/latency_histogram.hpp"
 #include "engine/simulate/simulate_command.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace pipescale::engine {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pipescale-sim-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-void write(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // One stage, one Worker, batches of one request taking service_ms each, a constant Poisson (or
 // uniform) load, an SLO far beyond any wait (so nothing is dropped), the Scheduler off.
-PipelineConfig single_server(const TempDir& dir, double rate_rps, double service_ms, double duration_s,
+PipelineConfig single_server(const test::ScratchDir& dir, double rate_rps, double service_ms, double duration_s,
                              const std::string& arrival, double hop_delay_us = 0.0) {
-  write(dir.path() / "trace.csv", "time_s,rate_rps\n0," + std::to_string(rate_rps) + "\n");
+  test::write_text(dir.path() / "trace.csv", "time_s,rate_rps\n0," + std::to_string(rate_rps) + "\n");
   std::ostringstream toml;
   toml << "[run]\nduration_s = " << duration_s << "\nseed = 7\nslo_ms = 60000\n"
        << "[client]\ntrace_path = \"trace.csv\"\narrival = \"" << arrival << "\"\n"
@@ -58,7 +30,7 @@ PipelineConfig single_server(const TempDir& dir, double rate_rps, double service
        << "[simulate]\nhop_delay_us = " << hop_delay_us << "\n"
        << "[[stages]]\nname = \"server\"\nprofile = [{ batch_size = 1, latency_ms = " << service_ms << " }]\n"
        << "workers_min = 1\nworkers_max = 1\n";
-  write(dir.path() / "config.toml", toml.str());
+  test::write_text(dir.path() / "config.toml", toml.str());
   auto config = load_config(dir.path() / "config.toml");
   EXPECT_TRUE(config.ok()) << (config ? "" : config.error().message);
   return config ? *config : PipelineConfig{};
@@ -132,7 +104,7 @@ TEST(MD1Theory, MatchesTheKnownValues) {
 // Client, Frontend and Worker code of a live run match the exact M/D/1 distribution within 2 %
 // (the latency histogram itself rounds up by at most 0.8 %).
 TEST(SimulationTest, ASingleServerStageMatchesTheMD1Queue) {
-  TempDir dir;
+  test::ScratchDir dir("pipescale-sim");
   constexpr double kRate = 700.0;  // per second
   constexpr double kServiceMs = 1.0;
   const PipelineConfig config = single_server(dir, kRate, kServiceMs, 2000.0, "poisson");
@@ -158,7 +130,7 @@ TEST(SimulationTest, ASingleServerStageMatchesTheMD1Queue) {
 // Alone in the pipeline, a request takes exactly the service time and three messages: Client ->
 // Frontend, Frontend -> Worker (the batch), Worker -> Client.
 TEST(SimulationTest, AnUnloadedRequestTakesTheServiceTimeAndThreeHops) {
-  TempDir dir;
+  test::ScratchDir dir("pipescale-sim");
   const PipelineConfig config = single_server(dir, 20.0, 5.0, 10.0, "uniform", 100.0);
   const Simulated result = simulate_config(config);
   ASSERT_GT(result.sent, 150u);
@@ -169,7 +141,7 @@ TEST(SimulationTest, AnUnloadedRequestTakesTheServiceTimeAndThreeHops) {
 
 // Overload with the Scheduler off: many requests are dropped, and every one is accounted for.
 TEST(SimulationTest, AccountsForEveryRequestUnderOverload) {
-  TempDir dir;
+  test::ScratchDir dir("pipescale-sim");
   const PipelineConfig config = single_server(dir, 1500.0, 1.0, 20.0, "poisson");
   PipelineConfig tight = config;
   tight.run.slo_ms = 50.0;
@@ -183,17 +155,17 @@ TEST(SimulationTest, AccountsForEveryRequestUnderOverload) {
 TEST(SimulationTest, TheSameConfigGivesIdenticalResultFiles) {
   auto config = load_config(std::filesystem::path(PIPESCALE_SOURCE_DIR) / "configs" / "default.toml");
   ASSERT_TRUE(config.ok()) << config.error().message;
-  TempDir dir;
+  test::ScratchDir dir("pipescale-sim");
   auto first = simulate_into(*config, dir.path() / "a", false);
   ASSERT_TRUE(first.ok()) << first.error().message;
   auto second = simulate_into(*config, dir.path() / "b", false);
   ASSERT_TRUE(second.ok()) << second.error().message;
   for (const char* file : {"summary.json", "timeseries.csv", "stages.csv"}) {
-    const std::string a = read(dir.path() / "a" / file);
+    const std::string a = test::read_text(dir.path() / "a" / file);
     EXPECT_FALSE(a.empty()) << file;
-    EXPECT_EQ(a, read(dir.path() / "b" / file)) << file;
+    EXPECT_EQ(a, test::read_text(dir.path() / "b" / file)) << file;
   }
-  EXPECT_NE(read(dir.path() / "a" / "summary.json").find("\"mode\": \"simulate\""), std::string::npos);
+  EXPECT_NE(test::read_text(dir.path() / "a" / "summary.json").find("\"mode\": \"simulate\""), std::string::npos);
   EXPECT_EQ(first->result.instants, second->result.instants);
 }
 
