@@ -70,7 +70,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   const Board& board = *record.board;
   const roles::ClientStats& client = *board.client;
   JsonWriter json;
-  const bool simulated = record.plan == nullptr;
+  const bool simulated = record.simulated();
   json.begin_object();
   json.key("mode").value(record.mode);
   json.key("transport").value(simulated ? std::string_view("simulated") : transport_name(config.run.transport));
@@ -221,8 +221,8 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
   const Board& board = *record.board;
   std::ostringstream out;
   out << "pipescale " << record.mode << ": " << config.stages.size() << " stages, transport "
-      << (record.plan == nullptr ? std::string("simulated, hop delay ") + fixed(record.hop_delay_us, 1) + " us"
-                                 : std::string(transport_name(config.run.transport)))
+      << (record.simulated() ? std::string("simulated, hop delay ") + fixed(record.hop_delay_us, 1) + " us"
+                             : std::string(transport_name(config.run.transport)))
       << ", scheduler " << (config.scheduler.enabled ? "on" : "off (static baseline)") << ", SLO "
       << fixed(config.run.slo_ms, 1) << " ms" << (record.interrupted ? ", INTERRUPTED" : "") << '\n';
   out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "

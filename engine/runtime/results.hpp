@@ -34,6 +34,7 @@ struct RunRecord {
   // elapsed_s is virtual time; hop_delay_us is the simulated cost of a message).
   std::string mode = "run";
   double hop_delay_us = 0.0;
+  [[nodiscard]] bool simulated() const { return mode == "simulate"; }
   std::filesystem::path dir;
   const PipelineConfig* config = nullptr;
   const Topology* topology = nullptr;
