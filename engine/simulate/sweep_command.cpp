@@ -52,11 +52,10 @@ std::string table(const SweepOptions& options, const std::vector<SweepPoint>& po
   out += line;
   for (const SweepPoint& point : points) {
     const RunSummary& s = point.summary;
-    double worker_seconds = 0.0;
-    for (const StageRunSummary& stage : s.stages) worker_seconds += stage.worker_seconds;
     std::snprintf(line, sizeof line, "  %-20s %12.2f %10llu %10llu %10.2f %10.2f %10.1f\n", point.value.c_str(),
                   s.slo_attainment * 100.0, static_cast<unsigned long long>(s.dropped),
-                  static_cast<unsigned long long>(s.failed), s.latency_ms.p50, s.latency_ms.p99, worker_seconds);
+                  static_cast<unsigned long long>(s.failed), s.latency_ms.p50, s.latency_ms.p99,
+                  total_worker_seconds(s));
     out += line;
   }
   return out;
