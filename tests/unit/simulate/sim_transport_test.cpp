@@ -188,6 +188,15 @@ TEST_F(SimTransportTest, RefusesASecondListenerOnOneEndpoint) {
   EXPECT_NE(listening.error().message.find("already taken"), std::string::npos);
 }
 
+// `server` serves `dispatcher` as "frontend0"; a "client" transport connects to it.
+ipc::Channel* serve_and_connect(SimNetwork& network, SimTransport& server, services::Dispatcher& dispatcher) {
+  SimTransport& client = network.add_transport("client");
+  EXPECT_TRUE(server.serve(dispatcher).ok());
+  EXPECT_TRUE(server.listen("frontend0").ok());
+  auto channel = client.connect("frontend0");
+  return channel.ok() ? *channel : nullptr;
+}
+
 TEST(SimNetworkTest, CancelsThePendingCallsOfATransportThatGoesAway) {
   ManualClock clock(kStart);
   TestHandlers handlers;
@@ -196,12 +205,9 @@ TEST(SimNetworkTest, CancelsThePendingCallsOfATransportThatGoesAway) {
   {
     SimNetwork network(clock, 0);
     SimTransport& server = network.add_transport("frontend0");
-    SimTransport& client = network.add_transport("client");
-    ASSERT_TRUE(server.serve(dispatcher).ok());
-    ASSERT_TRUE(server.listen("frontend0").ok());
-    auto channel = client.connect("frontend0");
-    ASSERT_TRUE(channel.ok());
-    services::FrontendStub stub(**channel);
+    ipc::Channel* channel = serve_and_connect(network, server, dispatcher);
+    ASSERT_NE(channel, nullptr);
+    services::FrontendStub stub(*channel);
     ASSERT_EQ(stub.send_request_async([](Builder& b) { return build_request(b, kDeferForever); }, kDeadline,
                                       [&status](StatusCode s, const schema::Response*) { status = s; }),
               StatusCode::kOk);
@@ -225,12 +231,9 @@ TEST(SimNetworkTest, ACallMadeWhileTheNetworkClosesIsUnavailable) {
   {
     SimNetwork network(clock, 0);
     SimTransport& server = network.add_transport("frontend0");
-    SimTransport& client = network.add_transport("client");
-    ASSERT_TRUE(server.serve(dispatcher).ok());
-    ASSERT_TRUE(server.listen("frontend0").ok());
-    auto channel = client.connect("frontend0");
-    ASSERT_TRUE(channel.ok());
-    stub.emplace(**channel);
+    ipc::Channel* channel = serve_and_connect(network, server, dispatcher);
+    ASSERT_NE(channel, nullptr);
+    stub.emplace(*channel);
     ASSERT_EQ(stub->send_request_async([](Builder& b) { return build_request(b, kDeferForever); }, kDeadline,
                                        [&](StatusCode s, const schema::Response*) {
                                          cancelled = s;
