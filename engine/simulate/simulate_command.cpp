@@ -40,12 +40,10 @@ Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::file
   if (tty) std::printf("\n");
   if (!outcome) return outcome.error();
 
-  auto made = create_results_dir(dir, config);
-  if (!made) return made.error();
   RunRecord record;
   record.mode = "simulate";
   record.hop_delay_us = config.simulate.hop_delay_us;
-  record.dir = *made;
+  record.dir = dir;
   record.config = &config;
   record.topology = &(*simulation)->topology();
   record.board = &(*simulation)->board();
@@ -54,7 +52,7 @@ Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::file
   if (!table) return table.error();
 
   SimulatedRun run;
-  run.dir = *made;
+  run.dir = dir;
   run.table = std::move(*table);
   run.result = *outcome;
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -81,11 +79,12 @@ int simulate(const SimulateOptions& options) {
   std::printf("pipescale simulate: %zu processes on a virtual clock, hop delay %.1f us, results in %s\n",
               make_topology(*config).processes.size(), config->simulate.hop_delay_us, dir.string().c_str());
   std::fflush(stdout);
-  if (auto made = create_results_dir(dir, *config); !made) {
+  auto made = create_results_dir(dir, *config);
+  if (!made) {
     std::fprintf(stderr, "pipescale simulate: %s\n", made.error().message.c_str());
     return kExitSetup;
   }
-  auto run = simulate_into(*config, dir, options.progress);
+  auto run = simulate_into(*config, *made, options.progress);
   if (!run) {
     std::fprintf(stderr, "pipescale simulate: %s\n", run.error().message.c_str());
     return kExitFailed;

@@ -29,13 +29,14 @@ struct SimulateOptions {
 int simulate(const SimulateOptions& options);
 
 struct SimulatedRun {
-  std::filesystem::path dir;  // absolute
-  std::string table;          // the summary printed at the end
+  std::filesystem::path dir;
+  std::string table;  // the summary printed at the end
   SimulationResult result;
   double wall_s = 0.0;
 };
 
-// One simulation of a config already checked (preflight), its results written to `dir`.
+// One simulation of a config already checked (preflight), its results written to `dir`, a folder
+// create_results_dir() made for this config (it holds config.toml already).
 Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::filesystem::path& dir, bool progress);
 
 }  // namespace pipescale::engine

@@ -117,7 +117,13 @@ int sweep(const SweepOptions& options) {
     std::printf("[%zu/%zu] %s\n", i + 1, options.values.size(), assignment(options, value).c_str());
     std::fflush(stdout);
     if (options.simulate) {
-      auto run = simulate_into(configs[i], run_dir, false);
+      auto made = create_results_dir(run_dir, configs[i]);
+      if (!made) {
+        std::fprintf(stderr, "pipescale sweep: %s\n", made.error().message.c_str());
+        status = kExitSetup;
+        break;
+      }
+      auto run = simulate_into(configs[i], *made, false);
       if (!run) {
         std::fprintf(stderr, "pipescale sweep: %s: %s\n", assignment(options, value).c_str(),
                      run.error().message.c_str());

@@ -12,6 +12,7 @@
 
 #include "engine/config/config_loader.hpp"
 #include "engine/metrics/latency_histogram.hpp"
+#include "engine/runtime/results.hpp"
 #include "engine/simulate/simulate_command.hpp"
 #include "tests/support/scratch_dir.hpp"
 
@@ -156,6 +157,7 @@ TEST(SimulationTest, TheSameConfigGivesIdenticalResultFiles) {
   auto config = load_config(std::filesystem::path(PIPESCALE_SOURCE_DIR) / "configs" / "default.toml");
   ASSERT_TRUE(config.ok()) << config.error().message;
   test::ScratchDir dir("pipescale-sim");
+  for (const char* folder : {"a", "b"}) ASSERT_TRUE(create_results_dir(dir.path() / folder, *config).ok());
   auto first = simulate_into(*config, dir.path() / "a", false);
   ASSERT_TRUE(first.ok()) << first.error().message;
   auto second = simulate_into(*config, dir.path() / "b", false);
