@@ -11,7 +11,7 @@
 // one's doorbell (grpc.doorbell) and polls both: one park covers every link.
 #include <memory>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "services/grpc/grpc_transport.hpp"
 #include "services/shm_transport.hpp"
 #include "services/transport.hpp"

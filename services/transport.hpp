@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/rpc/channel.hpp"
 #include "ipc/wait/doorbell.hpp"
 #include "services/dispatcher.hpp"

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "base/clock/clock.hpp"
 #include "bench/support/run_info.hpp"
-#include "engine/clock/clock.hpp"
 #include "engine/placement/affinity.hpp"
 #include "engine/runtime/role_process.hpp"
 #include "engine/runtime/run_segment.hpp"
@@ -107,7 +107,7 @@ class World {
     }
   }
 
-  // As a role's runner does (roles/common/agent_runner.hpp): the clock read before the polls and
+  // As a role's runner does (engine/runtime/agent_runner.hpp): the clock read before the polls and
   // again before the agents' steps.
   std::size_t step() {
     std::size_t work = 0;
@@ -237,7 +237,7 @@ class World {
     return status == ipc::StatusCode::kOk;
   }
 
-  engine::MonotonicClock clock_;
+  MonotonicClock clock_;
   engine::PipelineConfig config_;
   engine::Topology topology_;
   std::optional<engine::RunSegment> run_;

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/result.hpp"
 #include "ipc/common/constants.hpp"
-#include "ipc/common/result.hpp"
 #include "ipc/ring/spsc_ring.hpp"
 #include "ipc/segment/segment.hpp"
 #include "ipc/wait/doorbell.hpp"

@@ -8,7 +8,7 @@
 #include <span>
 #include <utility>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::bench {
 

@@ -13,8 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include "base/metrics/allocation_counter.hpp"
 #include "bench/ipc/payload.hpp"
-#include "engine/metrics/allocation_counter.hpp"
 #include "engine/placement/affinity.hpp"
 #include "ipc/ring/spsc_ring.hpp"
 
@@ -84,12 +84,12 @@ void BM_ClaimCommitPoll(benchmark::State& state) {
   const auto bytes = static_cast<std::uint32_t>(state.range(0));
   LocalRing ring;
   std::uint64_t sequence = 0;
-  const std::uint64_t allocations_before = engine::allocations_so_far();
+  const std::uint64_t allocations_before = allocations_so_far();
   for (auto _ : state) {
     ring.produce(bytes, sequence++);
     if (ring.consume(1) != 1) std::abort();
   }
-  report(state, sequence, engine::allocations_so_far() - allocations_before);
+  report(state, sequence, allocations_so_far() - allocations_before);
 }
 
 // Times one side of the ring over a batch of records with the steady clock (manual time: Google
@@ -100,7 +100,7 @@ void batched(benchmark::State& state) {
   const std::uint64_t batch = batch_for(bytes);
   LocalRing ring;
   std::uint64_t sequence = 0;
-  const std::uint64_t allocations_before = engine::allocations_so_far();
+  const std::uint64_t allocations_before = allocations_so_far();
   for (auto _ : state) {
     const auto produce_start = std::chrono::steady_clock::now();
     for (std::uint64_t index = 0; index < batch; ++index) ring.produce(bytes, sequence++);
@@ -110,7 +110,7 @@ void batched(benchmark::State& state) {
     const auto timed = kTimeProducer ? consume_start - produce_start : consume_end - consume_start;
     state.SetIterationTime(std::chrono::duration<double>(timed).count());
   }
-  report(state, sequence, engine::allocations_so_far() - allocations_before);
+  report(state, sequence, allocations_so_far() - allocations_before);
 }
 
 void BM_ClaimCommit(benchmark::State& state) { batched<true>(state); }

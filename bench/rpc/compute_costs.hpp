@@ -12,7 +12,7 @@
 // Each figure is the median, over batches, of a batch's mean time per operation.
 #include <cstddef>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::bench {
 

@@ -14,10 +14,10 @@
 #include <memory>
 #include <string>
 
+#include "base/result.hpp"
 #include "bench/ipc/socket_io.hpp"
 #include "bench/rpc/shm_rpc.hpp"
 #include "bench/support/child_process.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::bench {
 

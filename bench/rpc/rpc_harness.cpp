@@ -1,7 +1,7 @@
 #include "bench/rpc/rpc_harness.hpp"
 
+#include "base/metrics/allocation_counter.hpp"
 #include "bench/support/child_process.hpp"
-#include "engine/metrics/allocation_counter.hpp"
 #include "ipc/common/clock.hpp"
 
 namespace pipescale::bench {
@@ -112,18 +112,18 @@ Status Harness::pipeline(RpcCase kind, std::int64_t duration_ns, CaseOutcome* ou
 
 Status Harness::count_allocations(RpcCase kind, std::uint64_t calls, std::int64_t pipeline_ns, CaseOutcome& outcome) {
   if (!begin(kind, 0, true)) return server_gone();
-  std::uint64_t allocations = engine::allocations_so_far();
+  std::uint64_t allocations = allocations_so_far();
   for (std::uint64_t call = 0; call < calls; ++call) {
     if (!round_trip(kind, ipc::monotonic_ns())) return failed(kind);
   }
-  outcome.client_allocations += engine::allocations_so_far() - allocations;
+  outcome.client_allocations += allocations_so_far() - allocations;
   outcome.client_calls += calls;
   if (!is_pipelined(kind) || pipeline_ns <= 0) return Ok{};
   if (!begin(kind, 0, true)) return server_gone();
-  allocations = engine::allocations_so_far();
+  allocations = allocations_so_far();
   auto done = run_pipeline(kind, pipeline_ns);
   if (!done) return done.error();
-  outcome.client_allocations += engine::allocations_so_far() - allocations;
+  outcome.client_allocations += allocations_so_far() - allocations;
   outcome.client_calls += done->completed;
   return Ok{};
 }

@@ -7,11 +7,11 @@
 #include <span>
 #include <string>
 
+#include "base/result.hpp"
 #include "bench/ipc/pingpong/pingpong_endpoints.hpp"
 #include "bench/rpc/grpc_rpc.hpp"
 #include "bench/rpc/rpc_session.hpp"
 #include "bench/rpc/shm_rpc.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::bench {
 

@@ -6,13 +6,13 @@
 #include <span>
 #include <string>
 
+#include "base/metrics/allocation_counter.hpp"
 #include "bench/ipc/pingpong/pingpong_endpoints.hpp"
 #include "bench/rpc/grpc_rpc.hpp"
 #include "bench/rpc/rpc_harness.hpp"
 #include "bench/rpc/shm_rpc.hpp"
 #include "bench/rpc/socket_dir.hpp"
 #include "bench/support/child_process.hpp"
-#include "engine/metrics/allocation_counter.hpp"
 #include "ipc/common/clock.hpp"
 
 namespace pipescale::bench {
@@ -73,11 +73,11 @@ int follow_commands(BenchControl& control, Endpoints& floor, ShmRpcServer& shm, 
       }
       case ServerMode::kShmSpin:
       case ServerMode::kShmPark: {
-        const std::uint64_t allocations = engine::allocations_so_far();
+        const std::uint64_t allocations = allocations_so_far();
         const auto wait = command.mode == ServerMode::kShmSpin ? ipc::WaitKind::kSpin : ipc::WaitKind::kPark;
         const std::uint64_t calls = shm.serve(control.command, current, wait);
         if (command.counted && command.tally < kMaxTallies) {  // read after this process exited: relaxed
-          control.counts.allocations[command.tally].fetch_add(engine::allocations_so_far() - allocations,
+          control.counts.allocations[command.tally].fetch_add(allocations_so_far() - allocations,
                                                               std::memory_order_relaxed);
           control.counts.calls[command.tally].fetch_add(calls, std::memory_order_relaxed);
         }

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.hpp"
 #include "bench/rpc/rpc_messages.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::bench {
 

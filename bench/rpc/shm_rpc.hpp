@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "bench/ipc/shm_link.hpp"
-#include "ipc/common/result.hpp"
 #include "ipc/rpc/connection.hpp"
 #include "ipc/rpc/rpc_client.hpp"
 #include "ipc/rpc/rpc_server.hpp"

@@ -6,7 +6,7 @@
 // harness that was killed outright are removed by the next run, as stale segments are.
 #include <string>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::bench {
 

@@ -9,8 +9,8 @@
 #include <span>
 #include <type_traits>
 
+#include "base/metrics/allocation_counter.hpp"
 #include "bench/schemas/message_codecs.hpp"
-#include "engine/metrics/allocation_counter.hpp"
 #include "schemas/verify.hpp"
 
 namespace pipescale::bench {
@@ -55,13 +55,13 @@ template <class Message>
 void BM_Encode(benchmark::State& state) {
   EncodeContext context(kInitialBuilderBytes);
   prepare<Message>(context, state);
-  const std::uint64_t allocations_before = engine::allocations_so_far();
+  const std::uint64_t allocations_before = allocations_so_far();
   for (auto _ : state) {
     encode_one<Message>(context);
     benchmark::DoNotOptimize(context.builder.GetBufferPointer());
     benchmark::ClobberMemory();
   }
-  report(state, context, engine::allocations_so_far() - allocations_before);
+  report(state, context, allocations_so_far() - allocations_before);
 }
 
 template <class Message>
@@ -73,13 +73,13 @@ void BM_Verify(benchmark::State& state) {
     state.SkipWithError("the encoded message fails verification");
     return;
   }
-  const std::uint64_t allocations_before = engine::allocations_so_far();
+  const std::uint64_t allocations_before = allocations_so_far();
   for (auto _ : state) {
     benchmark::DoNotOptimize(payload.data());
     bool ok = schema::verify_message<Message>(payload);
     benchmark::DoNotOptimize(ok);
   }
-  report(state, context, engine::allocations_so_far() - allocations_before);
+  report(state, context, allocations_so_far() - allocations_before);
 }
 
 template <class Message>
@@ -87,13 +87,13 @@ void BM_Read(benchmark::State& state) {
   EncodeContext context(kInitialBuilderBytes);
   prepare<Message>(context, state);
   const std::span<const std::byte> payload = encoded(context);
-  const std::uint64_t allocations_before = engine::allocations_so_far();
+  const std::uint64_t allocations_before = allocations_so_far();
   for (auto _ : state) {
     benchmark::DoNotOptimize(payload.data());
     std::uint64_t checksum = Codec<Message>::read(*fb::GetRoot<Message>(payload.data()));
     benchmark::DoNotOptimize(checksum);
   }
-  report(state, context, engine::allocations_so_far() - allocations_before);
+  report(state, context, allocations_so_far() - allocations_before);
 }
 
 #define PIPESCALE_MESSAGE_BENCHMARKS(Message) \

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::bench {
 

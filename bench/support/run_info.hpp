@@ -6,12 +6,12 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/metrics/json_writer.hpp"
-#include "ipc/common/result.hpp"
+#include "base/metrics/json_writer.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::bench {
 
-using engine::JsonWriter;
+using JsonWriter;
 
 // PIPESCALE_COMMIT from the environment (scripts/bench sets it, with "-dirty" for local changes),
 // else the commit the binary was configured at, else "unknown".

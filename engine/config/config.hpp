@@ -21,7 +21,7 @@ inline constexpr int kMaxWorkersPerStage = 1024;
 inline constexpr int kMaxBatchSize = 65536;
 inline constexpr double kMaxDurationS = 604800.0;   // one week
 inline constexpr double kMaxLatencyMs = 3600000.0;  // one hour
-inline constexpr double kMaxArrivalCv = 10.0;       // as engine/trace's ArrivalProcess: beyond, gamma gaps underflow
+inline constexpr double kMaxArrivalCv = 10.0;  // as roles/client/trace's ArrivalProcess: beyond, gamma gaps underflow
 
 enum class Transport { kShm, kGrpc };
 enum class Arrival { kPoisson, kUniform, kGamma };

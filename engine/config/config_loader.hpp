@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "engine/config/config.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::engine {
 

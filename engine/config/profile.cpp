@@ -2,8 +2,8 @@
 
 #include <cmath>
 
+#include "base/csv/numeric_csv.hpp"
 #include "engine/config/config_tree.hpp"
-#include "engine/trace/numeric_csv.hpp"
 
 namespace pipescale::engine::config_detail {
 namespace {

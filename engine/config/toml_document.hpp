@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "engine/config/config_tree.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::engine::config_detail {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::engine {
 

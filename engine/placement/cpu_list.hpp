@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::engine {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::engine {
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::engine {
 

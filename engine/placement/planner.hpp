@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "engine/placement/machine.hpp"
 #include "engine/placement/policy.hpp"
-#include "ipc/common/result.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {

@@ -23,6 +23,16 @@ std::uint64_t block_bytes(const ProcessSpec& process, std::uint32_t rows) {
 
 std::uint64_t page_round(std::uint64_t bytes) { return (bytes + kPage - 1) / kPage * kPage; }
 
+// The control word, then one header per process in topology order.
+std::uint64_t control_bytes(const Topology& topology) {
+  return sizeof(RunControl) + topology.processes.size() * sizeof(RoleHeader);
+}
+
+void place_headers(Board& board, const Topology& topology, void* control_region) {
+  auto* headers = reinterpret_cast<RoleHeader*>(static_cast<RunControl*>(control_region) + 1);
+  for (std::size_t i = 0; i < topology.processes.size(); ++i) board.headers[topology.processes[i].name] = &headers[i];
+}
+
 void shape(Board& board, const Topology& topology) {
   const auto stages = static_cast<std::size_t>(topology.stage_count());
   board.frontends.assign(stages, nullptr);
@@ -52,19 +62,13 @@ void place(Board& board, const ProcessSpec& process, void* address) {
 
 }  // namespace
 
-roles::RoleHeader* Board::header(const ProcessSpec& process) const {
-  switch (process.role) {
-    case RoleKind::kClient: return &client->header;
-    case RoleKind::kScheduler: return &scheduler->header;
-    case RoleKind::kFrontend: return &frontends[static_cast<std::size_t>(process.stage)]->header;
-    case RoleKind::kWorker:
-      return &workers[static_cast<std::size_t>(process.stage)][static_cast<std::size_t>(process.index)]->header;
-  }
-  return nullptr;
+RoleHeader* Board::header(const ProcessSpec& process) const {
+  const auto found = headers.find(process.name);
+  return found == headers.end() ? nullptr : found->second;
 }
 
 std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows) {
-  std::uint64_t total = page_round(sizeof(roles::RunControl));
+  std::uint64_t total = page_round(control_bytes(topology));
   for (const ProcessSpec& process : topology.processes) total += page_round(block_bytes(process, rows));
   return total;
 }
@@ -76,9 +80,11 @@ template <class Allocate>
 Result<Board> lay_out_board(const Topology& topology, std::uint32_t rows, Allocate&& allocate) {
   Board board;
   shape(board, topology);
-  auto control = allocate(kControlRegion, sizeof(roles::RunControl));
+  auto control = allocate(kControlRegion, control_bytes(topology));
   if (!control) return Error{"stats board: " + control.error().message};
-  board.control = new (*control) roles::RunControl();
+  board.control = new (*control) RunControl();
+  new (board.control + 1) RoleHeader[topology.processes.size()]();
+  place_headers(board, topology, *control);
   for (const ProcessSpec& process : topology.processes) {
     auto region = allocate(region_of(process.name), block_bytes(process, rows));
     if (!region) return Error{"stats board: " + region.error().message};
@@ -134,8 +140,9 @@ Result<Board> find_board(const ipc::Segment& segment, const Topology& topology) 
   shape(board, topology);
   auto control = segment.find(kControlRegion, ipc::RegionKind::kBytes);
   if (!control) return Error{"stats board: " + control.error().message};
-  if (control->bytes < sizeof(roles::RunControl)) return Error{"stats board: control region too small"};
-  board.control = static_cast<roles::RunControl*>(control->address);
+  if (control->bytes < control_bytes(topology)) return Error{"stats board: control region too small"};
+  board.control = static_cast<RunControl*>(control->address);
+  place_headers(board, topology, control->address);
   for (const ProcessSpec& process : topology.processes) {
     auto region = segment.find(region_of(process.name), ipc::RegionKind::kBytes);
     if (!region) return Error{"stats board: " + region.error().message};

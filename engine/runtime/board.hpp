@@ -1,30 +1,35 @@
 #pragma once
 // The run's statistics board: one region per process in the run's segment, holding that role's
-// stats block (roles/common/role_stats.hpp), and one control region the launcher writes. The
+// stats block (roles/common/role_stats.hpp), and one control region with the run's control word
+// (run_control.hpp), followed by one RoleHeader per process in topology order. The
 // launcher creates and zeroes them with the segment; every role process finds its own block and
 // the control word by name; the launcher reads them all for progress and results.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
+#include "engine/runtime/run_control.hpp"
 #include "engine/runtime/topology.hpp"
-#include "ipc/common/result.hpp"
 #include "ipc/segment/segment.hpp"
 #include "roles/common/role_stats.hpp"
 
 namespace pipescale::engine {
 
 struct Board {
-  roles::RunControl* control = nullptr;
+  RunControl* control = nullptr;
   roles::ClientStats* client = nullptr;
   roles::SchedulerStats* scheduler = nullptr;
   std::vector<roles::FrontendStats*> frontends;           // [stage]
   std::vector<std::vector<roles::WorkerStats*>> workers;  // [stage][index]
 
-  // The header of any process's block, by its name in the topology.
-  [[nodiscard]] roles::RoleHeader* header(const ProcessSpec& process) const;
+  std::map<std::string, RoleHeader*> headers;  // by process name
+
+  // The header of any process, by its name in the topology; nullptr for a stranger.
+  [[nodiscard]] RoleHeader* header(const ProcessSpec& process) const;
 };
 
 // Bytes the board takes in the segment (for sizing its arena).

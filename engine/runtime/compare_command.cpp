@@ -8,7 +8,7 @@
 #include <optional>
 #include <ostream>
 
-#include "engine/metrics/json_writer.hpp"
+#include "base/metrics/json_writer.hpp"
 
 namespace pipescale::engine {
 namespace {

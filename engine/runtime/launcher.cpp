@@ -25,17 +25,14 @@
 #include "engine/runtime/run_segment.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/topology.hpp"
-#include "engine/trace/workload_trace.hpp"
 #include "ipc/common/clock.hpp"
 #include "ipc/rpc/connection.hpp"
 #include "ipc/segment/segment.hpp"
 #include "ipc/wait/doorbell.hpp"
+#include "roles/client/trace/workload_trace.hpp"
 
 namespace pipescale::engine {
 namespace {
-
-using roles::RolePhase;
-using roles::RunPhase;
 
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kSecond = 1'000'000'000;
@@ -220,7 +217,7 @@ void Run::reap() {
     child.running = false;
     child.wait_status = status;
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    const roles::RoleHeader* header = board_.header(*child.process);
+    const RoleHeader* header = board_.header(*child.process);
     const bool finished = header->phase.get() == static_cast<std::uint32_t>(RolePhase::kDone);
     if (clean && finished) continue;
     std::string how = WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
@@ -335,7 +332,7 @@ void Run::print_progress(std::int64_t now) {
 }
 
 void Run::supervise_run() {
-  const roles::RoleHeader& client = board_.client->header;
+  const RoleHeader& client = *board_.header(*children_[0].process);
   int stop_requests_seen = 0;
   while (true) {
     reap();
@@ -503,7 +500,7 @@ std::optional<PipelineConfig> preflight(const std::filesystem::path& config_path
       errors.push_back(config_path.string() + ": stages: " + std::to_string(config.stages.size()) +
                        " stages; a pipeline has at most " + std::to_string(roles::kMaxStages));
     }
-    if (auto trace = WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s); !trace) {
+    if (auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s); !trace) {
       errors.push_back(trace.error().message);
     }
     bool profiles_ok = true;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/metrics/json_writer.hpp"
 #include "engine/config/config.hpp"
-#include "engine/metrics/json_writer.hpp"
 #include "engine/placement/machine.hpp"
 #include "engine/placement/memory_binding.hpp"
 #include "engine/runtime/topology.hpp"

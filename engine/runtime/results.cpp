@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/metrics/json_writer.hpp"
 #include "engine/config/config_writer.hpp"
-#include "engine/metrics/json_writer.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {

@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "base/metrics/latency_histogram.hpp"
+#include "base/result.hpp"
 #include "engine/config/config.hpp"
-#include "engine/metrics/latency_histogram.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/topology.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::engine {
 

@@ -7,30 +7,23 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <type_traits>
+#include <variant>
 
-#include "engine/clock/clock.hpp"
+#include "base/clock/clock.hpp"
 #include "engine/config/config_loader.hpp"
 #include "engine/placement/affinity.hpp"
 #include "engine/placement/memory_binding.hpp"
+#include "engine/runtime/agent_runner.hpp"
 #include "engine/runtime/board.hpp"
-#include "engine/runtime/role_settings.hpp"
+#include "engine/runtime/role_assembly.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/topology.hpp"
-#include "engine/trace/arrival_process.hpp"
-#include "engine/trace/workload_trace.hpp"
 #include "ipc/rpc/connection.hpp"
-#include "roles/client/client.hpp"
-#include "roles/common/agent_runner.hpp"
-#include "roles/frontend/frontend.hpp"
-#include "roles/scheduler/scheduler.hpp"
-#include "roles/worker/worker.hpp"
 #include "services/make_transport.hpp"
 
 namespace pipescale::engine {
 namespace {
-
-using roles::RolePhase;
-using roles::RunPhase;
 
 struct Context {
   const RoleOptions* options = nullptr;
@@ -39,9 +32,9 @@ struct Context {
   const ProcessSpec* me = nullptr;
   std::optional<ipc::Segment> segment;
   Board board;
-  roles::RoleHeader* header = nullptr;
+  RoleHeader* header = nullptr;
   std::unique_ptr<services::Transport> transport;
-  std::map<std::string, ipc::Channel*> channels;  // by callee
+  PeerChannels channels;  // by callee
   MonotonicClock clock;
 };
 
@@ -67,13 +60,11 @@ Status serve_and_listen(Context& context, services::Dispatcher& dispatcher) {
   return Ok{};
 }
 
-ipc::Channel& channel_to(Context& context, const std::string& callee) { return *context.channels.at(callee); }
-
 // The loop every role runs after it listens: agent steps until `hooks` says done, with the
 // launcher's phase changes handed to hooks.on_phase between runs of steps.
 template <class Role, class Hooks>
 void follow_phases(Context& context, Role& role, Hooks& hooks) {
-  const roles::RunControl& control = *context.board.control;
+  const RunControl& control = *context.board.control;
   std::uint32_t seen_phase = static_cast<std::uint32_t>(RunPhase::kSetup);
   for (;;) {
     const std::uint32_t phase = control.phase.get();
@@ -81,7 +72,7 @@ void follow_phases(Context& context, Role& role, Hooks& hooks) {
     // Phases only move forward; a role that starts late still takes each step in order.
     while (seen_phase < phase) hooks.on_phase(static_cast<RunPhase>(++seen_phase), now);
     if (hooks.done(now, control.shutdown.get() != 0)) return;
-    roles::run_agent(role, *context.transport, context.clock, context.options->wait, [&] {
+    run_agent(role, *context.transport, context.clock, context.options->wait, [&] {
       const std::int64_t t = context.clock.now_ns();
       context.header->heartbeat_ns.set(t);
       return control.phase.get() != seen_phase || hooks.attention(t) || control.shutdown.get() != 0;
@@ -100,150 +91,100 @@ int finish_role(Context& context) {
   return 0;
 }
 
-int run_client(Context& context) {
-  auto setup = client_setup(context.config);
-  if (!setup) return give_up(context, setup.error().message);
-  services::FrontendStub first_stage(channel_to(context, frontend_name(0)));
-  roles::Client client(context.clock, setup->settings, std::move(setup->arrivals), first_stage, *context.board.client);
-  services::ClientDispatcher dispatcher(client);
-  if (auto listening = serve_and_listen(context, dispatcher); !listening) {
-    return give_up(context, listening.error().message);
+// What each role does at the launcher's phase changes, and when it is done. Hooks::on_phase gets
+// each phase in order; attention() ends a run of agent steps early; done() ends the role.
+struct ClientHooks {
+  Context* context;
+  roles::Client* client;
+  void on_phase(RunPhase phase, std::int64_t now) {
+    if (phase == RunPhase::kRun) {
+      client->start(context->board.control->start_ns.get(), context->board.control->end_ns.get());
+    } else if (phase == RunPhase::kStop) {
+      client->stop_sending(now);
+    }
   }
-  set_phase(context, RolePhase::kReady);
+  bool attention(std::int64_t now) const { return client->finished(now); }
+  bool done(std::int64_t now, bool shutdown) {
+    if (client->finished(now) || shutdown) {
+      client->finish(now);
+      return true;
+    }
+    return false;
+  }
+};
 
-  struct Hooks {
-    Context* context;
-    roles::Client* client;
-    void on_phase(RunPhase phase, std::int64_t now) {
-      if (phase == RunPhase::kRun) {
-        client->start(context->board.control->start_ns.get(), context->board.control->end_ns.get());
-      } else if (phase == RunPhase::kStop) {
-        client->stop_sending(now);
-      }
+struct FrontendHooks {
+  Context* context;
+  roles::Frontend* frontend;
+  bool reported_ready = false;
+  void on_phase(RunPhase phase, std::int64_t now) {
+    if (phase == RunPhase::kPrepare) frontend->prepare(now);
+    if (phase == RunPhase::kRun) frontend->start(context->board.control->start_ns.get());
+  }
+  bool attention(std::int64_t /*now*/) const { return !reported_ready && frontend->ready(); }
+  bool done(std::int64_t now, bool shutdown) {
+    if (!reported_ready && frontend->ready() &&
+        context->board.control->phase.get() >= static_cast<std::uint32_t>(RunPhase::kPrepare)) {
+      reported_ready = true;
+      set_phase(*context, RolePhase::kReady);
     }
-    bool attention(std::int64_t now) const { return client->finished(now); }
-    bool done(std::int64_t now, bool shutdown) {
-      if (client->finished(now) || shutdown) {
-        client->finish(now);
-        return true;
-      }
-      return false;
-    }
-  } hooks{&context, &client};
-  follow_phases(context, client, hooks);
-  return finish_role(context);
+    if (shutdown) frontend->shutdown(now);
+    return shutdown;
+  }
+};
+
+struct WorkerHooks {
+  roles::Worker* worker;
+  void on_phase(RunPhase /*phase*/, std::int64_t /*now*/) {}
+  bool attention(std::int64_t /*now*/) const { return false; }
+  bool done(std::int64_t now, bool shutdown) {
+    if (shutdown) worker->publish(now);
+    return shutdown;
+  }
+};
+
+struct SchedulerHooks {
+  void on_phase(RunPhase /*phase*/, std::int64_t /*now*/) {}
+  bool attention(std::int64_t /*now*/) const { return false; }
+  bool done(std::int64_t /*now*/, bool shutdown) { return shutdown; }
+};
+
+// Follows the run's phases with the role's own hooks. A Frontend reports ready itself, once its
+// first Workers are active; every other role is ready as soon as it listens.
+void follow_role(Context& context, RoleParts& parts) {
+  std::visit(
+      [&context](auto& role) {
+        using Parts = std::decay_t<decltype(role)>;
+        if constexpr (std::is_same_v<Parts, ClientParts>) {
+          set_phase(context, RolePhase::kReady);
+          ClientHooks hooks{&context, role.agent.get()};
+          follow_phases(context, *role.agent, hooks);
+        } else if constexpr (std::is_same_v<Parts, FrontendParts>) {
+          FrontendHooks hooks{&context, role.agent.get()};
+          follow_phases(context, *role.agent, hooks);
+        } else if constexpr (std::is_same_v<Parts, WorkerParts>) {
+          set_phase(context, RolePhase::kReady);
+          WorkerHooks hooks{role.agent.get()};
+          follow_phases(context, *role.agent, hooks);
+        } else {
+          set_phase(context, RolePhase::kReady);
+          SchedulerHooks hooks;
+          follow_phases(context, *role.agent, hooks);
+        }
+      },
+      parts);
 }
 
-int run_frontend(Context& context) {
-  const PipelineConfig& config = context.config;
-  const auto stage_index = static_cast<std::size_t>(context.me->stage);
-  const StageConfig& stage = config.stages[stage_index];
-  auto profile = stage_profile(stage);
-  if (!profile) return give_up(context, profile.error().message);
-
-  std::vector<std::unique_ptr<services::WorkerStub>> worker_stubs;
-  std::vector<services::WorkerStub*> workers;
-  std::vector<std::uint64_t> worker_ids;
-  for (int i = 0; i < stage.workers_max; ++i) {
-    const std::string name = worker_name(context.me->stage, i);
-    worker_stubs.push_back(std::make_unique<services::WorkerStub>(channel_to(context, name)));
-    workers.push_back(worker_stubs.back().get());
-    worker_ids.push_back(context.topology.find(name)->worker_id);
-  }
-  services::ClientStub client(channel_to(context, client_name()));
-  services::SchedulerStub scheduler(channel_to(context, scheduler_name()));
-
-  auto settings = frontend_settings(config, stage_index);
-  if (!settings) return give_up(context, settings.error().message);
-  roles::Frontend frontend(context.clock, *settings, std::move(*profile), workers, worker_ids, client, scheduler,
-                           *context.board.frontends[stage_index]);
-  services::FrontendDispatcher dispatcher(frontend);
-  if (auto listening = serve_and_listen(context, dispatcher); !listening) {
+// Assembles this process's role (role_assembly.hpp, as the simulator does), serves it, and runs it
+// until the launcher's shutdown.
+int run_assembled_role(Context& context) {
+  auto parts =
+      assemble_role(context.config, context.topology, *context.me, context.clock, context.channels, context.board);
+  if (!parts) return give_up(context, parts.error().message);
+  if (auto listening = serve_and_listen(context, dispatcher_of(*parts)); !listening) {
     return give_up(context, listening.error().message);
   }
-
-  struct Hooks {
-    Context* context;
-    roles::Frontend* frontend;
-    bool reported_ready = false;
-    void on_phase(RunPhase phase, std::int64_t now) {
-      if (phase == RunPhase::kPrepare) frontend->prepare(now);
-      if (phase == RunPhase::kRun) frontend->start(context->board.control->start_ns.get());
-    }
-    bool attention(std::int64_t /*now*/) const { return !reported_ready && frontend->ready(); }
-    bool done(std::int64_t now, bool shutdown) {
-      if (!reported_ready && frontend->ready() &&
-          context->board.control->phase.get() >= static_cast<std::uint32_t>(RunPhase::kPrepare)) {
-        reported_ready = true;
-        set_phase(*context, RolePhase::kReady);
-      }
-      if (shutdown) frontend->shutdown(now);
-      return shutdown;
-    }
-  } hooks{&context, &frontend};
-  follow_phases(context, frontend, hooks);
-  return finish_role(context);
-}
-
-int run_worker(Context& context) {
-  const PipelineConfig& config = context.config;
-  const auto stage_index = static_cast<std::size_t>(context.me->stage);
-  const StageConfig& stage = config.stages[stage_index];
-  auto profile = stage_profile(stage);
-  if (!profile) return give_up(context, profile.error().message);
-  const bool last = stage_index + 1 == config.stages.size();
-
-  services::FrontendStub frontend(channel_to(context, frontend_name(context.me->stage)));
-  std::optional<services::FrontendStub> next_stage;
-  if (!last) next_stage.emplace(channel_to(context, frontend_name(context.me->stage + 1)));
-  services::ClientStub client(channel_to(context, client_name()));
-
-  const roles::WorkerSettings settings = worker_settings(config, *context.me);
-  roles::WorkerStats& stats = *context.board.workers[stage_index][static_cast<std::size_t>(context.me->index)];
-  roles::Worker worker(context.clock, settings, std::move(*profile), frontend,
-                       next_stage.has_value() ? &*next_stage : nullptr, client, stats);
-  services::WorkerDispatcher dispatcher(worker);
-  if (auto listening = serve_and_listen(context, dispatcher); !listening) {
-    return give_up(context, listening.error().message);
-  }
-  set_phase(context, RolePhase::kReady);
-
-  struct Hooks {
-    roles::Worker* worker;
-    void on_phase(RunPhase /*phase*/, std::int64_t /*now*/) {}
-    bool attention(std::int64_t /*now*/) const { return false; }
-    bool done(std::int64_t now, bool shutdown) {
-      if (shutdown) worker->publish(now);
-      return shutdown;
-    }
-  } hooks{&worker};
-  follow_phases(context, worker, hooks);
-  return finish_role(context);
-}
-
-int run_scheduler(Context& context) {
-  const PipelineConfig& config = context.config;
-  std::vector<std::unique_ptr<services::FrontendStub>> stubs;
-  std::vector<services::FrontendStub*> frontends;
-  for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    stubs.push_back(std::make_unique<services::FrontendStub>(channel_to(context, frontend_name(static_cast<int>(s)))));
-    frontends.push_back(stubs.back().get());
-  }
-  auto policy = scheduler_policy(config);
-  if (!policy) return give_up(context, policy.error().message);
-  roles::Scheduler scheduler(context.clock, std::move(*policy), frontends, *context.board.scheduler);
-  services::SchedulerDispatcher dispatcher(scheduler);
-  if (auto listening = serve_and_listen(context, dispatcher); !listening) {
-    return give_up(context, listening.error().message);
-  }
-  set_phase(context, RolePhase::kReady);
-
-  struct Hooks {
-    void on_phase(RunPhase /*phase*/, std::int64_t /*now*/) {}
-    bool attention(std::int64_t /*now*/) const { return false; }
-    bool done(std::int64_t /*now*/, bool shutdown) { return shutdown; }
-  } hooks;
-  follow_phases(context, scheduler, hooks);
+  follow_role(context, *parts);
   return finish_role(context);
 }
 
@@ -291,13 +232,7 @@ int run_role(const RoleOptions& options) {
     context.channels[link->callee] = *channel;
   }
 
-  int status = 1;
-  switch (context.me->role) {
-    case RoleKind::kClient: status = run_client(context); break;
-    case RoleKind::kFrontend: status = run_frontend(context); break;
-    case RoleKind::kWorker: status = run_worker(context); break;
-    case RoleKind::kScheduler: status = run_scheduler(context); break;
-  }
+  const int status = run_assembled_role(context);
   context.channels.clear();
   context.transport.reset();
   return status;

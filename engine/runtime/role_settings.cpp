@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "engine/runtime/run_settings.hpp"
-#include "engine/trace/workload_trace.hpp"
+#include "roles/client/trace/workload_trace.hpp"
 
 namespace pipescale::engine {
 
@@ -14,14 +14,14 @@ Result<roles::LatencyProfile> stage_profile(const StageConfig& stage) {
 }
 
 Result<ClientSetup> client_setup(const PipelineConfig& config) {
-  auto trace = WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
+  auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
   if (!trace) return trace.error();
-  ArrivalOptions arrival;
+  roles::ArrivalOptions arrival;
   arrival.kind = to_arrival_kind(config.client.arrival);
   arrival.gamma_cv = config.client.arrival_cv;
   arrival.seed = config.run.seed;
   arrival.rate_scale = config.client.rate_scale;
-  auto arrivals = ArrivalProcess::create(*trace, arrival);
+  auto arrivals = roles::ArrivalProcess::create(*trace, arrival);
   if (!arrivals) return arrivals.error();
 
   roles::ClientSettings settings;

@@ -4,11 +4,11 @@
 // functions, so a simulated role is configured exactly as a live one.
 #include <cstddef>
 
+#include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/runtime/topology.hpp"
-#include "engine/trace/arrival_process.hpp"
-#include "ipc/common/result.hpp"
 #include "roles/client/client.hpp"
+#include "roles/client/trace/arrival_process.hpp"
 #include "roles/common/latency_profile.hpp"
 #include "roles/frontend/frontend.hpp"
 #include "roles/scheduler/scheduler_policy.hpp"
@@ -21,7 +21,7 @@ Result<roles::LatencyProfile> stage_profile(const StageConfig& stage);
 // The Client's arrival process (the trace, scaled by client.rate_scale, drawn with run.seed) and
 // its settings.
 struct ClientSetup {
-  ArrivalProcess arrivals;
+  roles::ArrivalProcess arrivals;
   roles::ClientSettings settings;
 };
 Result<ClientSetup> client_setup(const PipelineConfig& config);

@@ -4,11 +4,11 @@
 // launcher (and by benchmarks that host several roles in one process), then published.
 #include <cstdint>
 
+#include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/topology.hpp"
-#include "ipc/common/result.hpp"
 #include "ipc/segment/segment.hpp"
 
 namespace pipescale::engine {

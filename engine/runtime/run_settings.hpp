@@ -5,20 +5,20 @@
 #include <string>
 
 #include "engine/config/config.hpp"
-#include "engine/trace/arrival_process.hpp"
 #include "ipc/rpc/connection.hpp"
 #include "ipc/segment/segment.hpp"
+#include "roles/client/trace/arrival_process.hpp"
 #include "services/make_transport.hpp"
 
 namespace pipescale::engine {
 
-inline ArrivalKind to_arrival_kind(Arrival arrival) {
+inline roles::ArrivalKind to_arrival_kind(Arrival arrival) {
   switch (arrival) {
-    case Arrival::kPoisson: return ArrivalKind::kPoisson;
-    case Arrival::kUniform: return ArrivalKind::kUniform;
-    case Arrival::kGamma: return ArrivalKind::kGamma;
+    case Arrival::kPoisson: return roles::ArrivalKind::kPoisson;
+    case Arrival::kUniform: return roles::ArrivalKind::kUniform;
+    case Arrival::kGamma: return roles::ArrivalKind::kGamma;
   }
-  return ArrivalKind::kPoisson;
+  return roles::ArrivalKind::kPoisson;
 }
 
 inline std::int64_t slo_ns(const PipelineConfig& config) { return static_cast<std::int64_t>(config.run.slo_ms * 1e6); }

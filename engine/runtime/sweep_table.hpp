@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "engine/runtime/run_summary.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::engine {
 

@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/clock/clock.hpp"
+#include "base/clock/clock.hpp"
 #include "ipc/rpc/channel.hpp"
 #include "ipc/rpc/responder.hpp"
 #include "services/transport.hpp"

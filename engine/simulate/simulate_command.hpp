@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/simulate/simulation.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::engine {
 

@@ -4,20 +4,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
-#include "engine/clock/clock.hpp"
-#include "engine/runtime/role_settings.hpp"
+#include "base/clock/clock.hpp"
+#include "engine/runtime/role_assembly.hpp"
 #include "engine/runtime/run_settings.hpp"
-#include "roles/client/client.hpp"
-#include "roles/common/agent_runner.hpp"
-#include "roles/common/role_stats.hpp"
-#include "roles/frontend/frontend.hpp"
-#include "roles/scheduler/scheduler.hpp"
-#include "roles/worker/worker.hpp"
-#include "services/handlers.hpp"
-#include "services/stubs.hpp"
+#include "roles/common/agent_step.hpp"
 
 namespace pipescale::engine {
 namespace {
@@ -54,34 +49,6 @@ SimProcess make_process(const ProcessSpec& spec, SimTransport& transport, Agent&
   return process;
 }
 
-struct ClientPart {
-  std::unique_ptr<services::FrontendStub> first_stage;
-  std::unique_ptr<roles::Client> client;
-  std::unique_ptr<services::ClientDispatcher> dispatcher;
-};
-
-struct FrontendPart {
-  std::vector<std::unique_ptr<services::WorkerStub>> workers;
-  std::unique_ptr<services::ClientStub> client;
-  std::unique_ptr<services::SchedulerStub> scheduler;
-  std::unique_ptr<roles::Frontend> frontend;
-  std::unique_ptr<services::FrontendDispatcher> dispatcher;
-};
-
-struct WorkerPart {
-  std::unique_ptr<services::FrontendStub> frontend;
-  std::unique_ptr<services::FrontendStub> next_stage;
-  std::unique_ptr<services::ClientStub> client;
-  std::unique_ptr<roles::Worker> worker;
-  std::unique_ptr<services::WorkerDispatcher> dispatcher;
-};
-
-struct SchedulerPart {
-  std::vector<std::unique_ptr<services::FrontendStub>> frontends;
-  std::unique_ptr<roles::Scheduler> scheduler;
-  std::unique_ptr<services::SchedulerDispatcher> dispatcher;
-};
-
 }  // namespace
 
 struct Simulation::State {
@@ -93,24 +60,22 @@ struct Simulation::State {
 
   // Role objects outlive the network: destroying a transport completes its pending calls
   // (kCancelled), and those completions reach the roles.
-  ClientPart client;
-  std::vector<FrontendPart> frontends;  // [stage]
-  std::vector<WorkerPart> workers;      // topology order
-  SchedulerPart scheduler;
+  std::vector<RoleParts> assembled;  // topology order, as assemble_role() builds them for a live run
+  roles::Client* client = nullptr;
+  std::vector<roles::Frontend*> frontends;  // [stage]
+  std::vector<roles::Worker*> workers;      // topology order
   std::unique_ptr<SimNetwork> network;
 
-  std::vector<SimProcess> processes;  // topology order
-  std::map<std::string, ipc::Channel*> channels;
+  std::vector<SimProcess> processes;             // topology order
+  std::map<std::string, PeerChannels> channels;  // [caller][callee]
   SimulationResult result;
   bool ran = false;
 
   ~State() { network.reset(); }
 
-  ipc::Channel& channel(const std::string& caller, const std::string& callee) {
-    return *channels.at(caller + "->" + callee);
-  }
-
   Status build();
+  // Assembles `process`'s role, serves it on `transport` and lines it up to step.
+  Status add_role(const ProcessSpec& process, SimTransport& transport);
   // Steps every process that has something to do at the current instant until none has.
   Status settle();
   // Settles, then moves the clock event by event until done() holds after an instant; fails if
@@ -124,7 +89,6 @@ Status Simulation::State::build() {
   auto local = LocalBoard::create(topology, rows);
   if (!local) return local.error();
   board.emplace(std::move(*local));
-  const Board& stats = board->board();
   network = std::make_unique<SimNetwork>(clock, options.hop_delay_ns);
 
   // One transport per process, listening under the process's own name; a channel per link.
@@ -134,103 +98,36 @@ Status Simulation::State::build() {
   for (const LinkSpec& link : topology.links) {
     auto channel = transports.at(link.caller)->connect(link.callee);
     if (!channel) return channel.error();
-    channels[link.caller + "->" + link.callee] = *channel;
+    channels[link.caller][link.callee] = *channel;
   }
 
-  // The roles, as engine/runtime/role_process.cpp builds them.
-  auto client_config = client_setup(config);
-  if (!client_config) return client_config.error();
-  client.first_stage = std::make_unique<services::FrontendStub>(channel(client_name(), frontend_name(0)));
-  client.client = std::make_unique<roles::Client>(clock, client_config->settings, std::move(client_config->arrivals),
-                                                  *client.first_stage, *stats.client);
-  client.dispatcher = std::make_unique<services::ClientDispatcher>(*client.client);
-
-  frontends.resize(config.stages.size());
-  for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    const int stage = static_cast<int>(s);
-    const std::string name = frontend_name(stage);
-    FrontendPart& part = frontends[s];
-    auto profile = stage_profile(config.stages[s]);
-    if (!profile) return profile.error();
-    auto settings = frontend_settings(config, s);
-    if (!settings) return settings.error();
-    std::vector<services::WorkerStub*> stubs;
-    std::vector<std::uint64_t> ids;
-    for (int i = 0; i < config.stages[s].workers_max; ++i) {
-      const std::string worker = worker_name(stage, i);
-      part.workers.push_back(std::make_unique<services::WorkerStub>(channel(name, worker)));
-      stubs.push_back(part.workers.back().get());
-      ids.push_back(topology.find(worker)->worker_id);
-    }
-    part.client = std::make_unique<services::ClientStub>(channel(name, client_name()));
-    part.scheduler = std::make_unique<services::SchedulerStub>(channel(name, scheduler_name()));
-    part.frontend = std::make_unique<roles::Frontend>(clock, *settings, std::move(*profile), stubs, ids, *part.client,
-                                                      *part.scheduler, *stats.frontends[s]);
-    part.dispatcher = std::make_unique<services::FrontendDispatcher>(*part.frontend);
-  }
-
+  // The roles, by the live run's own assembly, served and lined up in topology order.
+  frontends.assign(config.stages.size(), nullptr);
   for (const ProcessSpec& process : topology.processes) {
-    if (process.role != RoleKind::kWorker) continue;
-    const auto s = static_cast<std::size_t>(process.stage);
-    auto profile = stage_profile(config.stages[s]);
-    if (!profile) return profile.error();
-    WorkerPart part;
-    part.frontend = std::make_unique<services::FrontendStub>(channel(process.name, frontend_name(process.stage)));
-    if (s + 1 < config.stages.size()) {
-      part.next_stage =
-          std::make_unique<services::FrontendStub>(channel(process.name, frontend_name(process.stage + 1)));
-    }
-    part.client = std::make_unique<services::ClientStub>(channel(process.name, client_name()));
-    part.worker = std::make_unique<roles::Worker>(clock, worker_settings(config, process), std::move(*profile),
-                                                  *part.frontend, part.next_stage.get(), *part.client,
-                                                  *stats.workers[s][static_cast<std::size_t>(process.index)]);
-    part.dispatcher = std::make_unique<services::WorkerDispatcher>(*part.worker);
-    workers.push_back(std::move(part));
+    if (auto added = add_role(process, *transports.at(process.name)); !added) return added;
   }
+  return Ok{};
+}
 
-  std::vector<services::FrontendStub*> scheduler_stubs;
-  for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    scheduler.frontends.push_back(
-        std::make_unique<services::FrontendStub>(channel(scheduler_name(), frontend_name(static_cast<int>(s)))));
-    scheduler_stubs.push_back(scheduler.frontends.back().get());
-  }
-  auto policy = scheduler_policy(config);
-  if (!policy) return policy.error();
-  scheduler.scheduler =
-      std::make_unique<roles::Scheduler>(clock, std::move(*policy), scheduler_stubs, *stats.scheduler);
-  scheduler.dispatcher = std::make_unique<services::SchedulerDispatcher>(*scheduler.scheduler);
-
-  // Serve, listen, and line the processes up in topology order.
-  std::size_t next_worker = 0;
-  for (const ProcessSpec& process : topology.processes) {
-    SimTransport& transport = *transports.at(process.name);
-    services::Dispatcher* dispatcher = nullptr;
-    switch (process.role) {
-      case RoleKind::kClient:
-        dispatcher = client.dispatcher.get();
-        processes.push_back(make_process(process, transport, *client.client));
-        break;
-      case RoleKind::kFrontend: {
-        FrontendPart& part = frontends[static_cast<std::size_t>(process.stage)];
-        dispatcher = part.dispatcher.get();
-        processes.push_back(make_process(process, transport, *part.frontend));
-        break;
-      }
-      case RoleKind::kWorker: {
-        WorkerPart& part = workers[next_worker++];
-        dispatcher = part.dispatcher.get();
-        processes.push_back(make_process(process, transport, *part.worker));
-        break;
-      }
-      case RoleKind::kScheduler:
-        dispatcher = scheduler.dispatcher.get();
-        processes.push_back(make_process(process, transport, *scheduler.scheduler));
-        break;
-    }
-    if (auto served = transport.serve(*dispatcher); !served) return served.error();
-    if (auto listening = transport.listen(process.name); !listening) return listening.error();
-    board->board().header(process)->phase.set(static_cast<std::uint32_t>(roles::RolePhase::kReady));
-  }
+Status Simulation::State::add_role(const ProcessSpec& process, SimTransport& transport) {
+  auto parts = assemble_role(config, topology, process, clock, channels[process.name], board->board());
+  if (!parts) return parts.error();
+  assembled.push_back(std::move(*parts));
+  RoleParts& role = assembled.back();
+  std::visit(
+      [&](auto& parts_of_role) {
+        processes.push_back(make_process(process, transport, *parts_of_role.agent));
+        using Parts = std::decay_t<decltype(parts_of_role)>;
+        if constexpr (std::is_same_v<Parts, ClientParts>) client = parts_of_role.agent.get();
+        if constexpr (std::is_same_v<Parts, FrontendParts>) {
+          frontends[static_cast<std::size_t>(process.stage)] = parts_of_role.agent.get();
+        }
+        if constexpr (std::is_same_v<Parts, WorkerParts>) workers.push_back(parts_of_role.agent.get());
+      },
+      role);
+  if (auto served = transport.serve(dispatcher_of(role)); !served) return served.error();
+  if (auto listening = transport.listen(process.name); !listening) return listening.error();
+  board->board().header(process)->phase.set(static_cast<std::uint32_t>(RolePhase::kReady));
   return Ok{};
 }
 
@@ -301,14 +198,14 @@ Result<SimulationResult> Simulation::run() {
   State& s = *state_;
   if (s.ran) return Error{"a simulation runs once"};
   s.ran = true;
-  roles::RunControl& control = *s.board->board().control;
+  RunControl& control = *s.board->board().control;
 
   // Prepare: each Frontend starts its first Workers; the run starts once all are active.
-  control.phase.set(static_cast<std::uint32_t>(roles::RunPhase::kPrepare));
-  for (FrontendPart& part : s.frontends) part.frontend->prepare(s.clock.now_ns());
+  control.phase.set(static_cast<std::uint32_t>(RunPhase::kPrepare));
+  for (roles::Frontend* frontend : s.frontends) frontend->prepare(s.clock.now_ns());
   auto all_ready = [&](std::int64_t /*now*/) {
     return std::all_of(s.frontends.begin(), s.frontends.end(),
-                       [](const FrontendPart& part) { return part.frontend->ready(); });
+                       [](const roles::Frontend* frontend) { return frontend->ready(); });
   };
   if (auto ready = s.run_until(all_ready, "the first Workers to become active", 0, 0); !ready) return ready.error();
 
@@ -318,10 +215,10 @@ Result<SimulationResult> Simulation::run() {
   const auto duration_ns = static_cast<std::int64_t>(s.config.run.duration_s * 1e9);
   control.start_ns.set(start_ns);
   control.end_ns.set(start_ns + duration_ns);
-  control.phase.set(static_cast<std::uint32_t>(roles::RunPhase::kRun));
-  roles::Client& client = *s.client.client;
+  control.phase.set(static_cast<std::uint32_t>(RunPhase::kRun));
+  roles::Client& client = *s.client;
   client.start(start_ns, start_ns + duration_ns);
-  for (FrontendPart& part : s.frontends) part.frontend->start(start_ns);
+  for (roles::Frontend* frontend : s.frontends) frontend->start(start_ns);
   auto finished = [&](std::int64_t now) { return client.finished(now); };
   if (auto ran = s.run_until(finished, "the Client to account for every request", start_ns, duration_ns); !ran) {
     return ran.error();
@@ -330,13 +227,13 @@ Result<SimulationResult> Simulation::run() {
   // Stop: what every role does when the launcher sets shutdown.
   const std::int64_t end = s.clock.now_ns();
   client.finish(end);
-  control.phase.set(static_cast<std::uint32_t>(roles::RunPhase::kStop));
+  control.phase.set(static_cast<std::uint32_t>(RunPhase::kStop));
   control.shutdown.set(1);
-  for (FrontendPart& part : s.frontends) part.frontend->shutdown(end);
+  for (roles::Frontend* frontend : s.frontends) frontend->shutdown(end);
   if (auto settled = s.settle(); !settled) return settled.error();
-  for (WorkerPart& part : s.workers) part.worker->publish(end);
+  for (roles::Worker* worker : s.workers) worker->publish(end);
   for (const ProcessSpec& process : s.topology.processes) {
-    s.board->board().header(process)->phase.set(static_cast<std::uint32_t>(roles::RolePhase::kDone));
+    s.board->board().header(process)->phase.set(static_cast<std::uint32_t>(RolePhase::kDone));
   }
 
   s.result.elapsed_ns = end - start_ns;

@@ -2,7 +2,7 @@
 // The simulator twin of a run: every role of the pipeline (the Client, each stage's Frontend and
 // Workers, the Scheduler) built from the config exactly as `pipescale run` builds them, with the
 // very same classes and settings (engine/runtime/role_settings.hpp), but all in this process, on a
-// virtual clock (engine::ManualClock), talking over a SimNetwork (sim_transport.hpp).
+// virtual clock (ManualClock), talking over a SimNetwork (sim_transport.hpp).
 //
 // Discrete events: time stands still while anything can happen at the current instant; every
 // process whose inbox holds a delivered message, whose timer is due, or whose last step did work
@@ -19,11 +19,11 @@
 #include <functional>
 #include <memory>
 
+#include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/topology.hpp"
 #include "engine/simulate/sim_transport.hpp"
-#include "ipc/common/result.hpp"
 
 namespace pipescale::engine {
 

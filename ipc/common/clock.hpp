@@ -1,15 +1,12 @@
 #pragma once
-#include <cstdint>
-#include <ctime>
+// The transport's time base and its spin hint. The time is base's monotonic_ns (CLOCK_MONOTONIC
+// nanoseconds, which every process on a host shares), so a deadline written by one layer means
+// the same instant in every other.
+#include "base/clock/clock.hpp"
 
 namespace pipescale::ipc {
 
-// CLOCK_MONOTONIC nanoseconds: the one time base that every process on a host shares.
-inline std::int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+using pipescale::monotonic_ns;
 
 // A spin-wait hint: lets the sibling hyperthread run and saves power while polling.
 inline void cpu_relax() {

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <span>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/ring/ring_layout.hpp"
 
 namespace pipescale::ipc {

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/rpc/connection_layout.hpp"
 #include "ipc/segment/segment.hpp"
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::ipc {
 

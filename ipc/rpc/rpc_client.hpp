@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/ring/spsc_ring.hpp"
 #include "ipc/rpc/call.hpp"
 #include "ipc/rpc/connection.hpp"

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/ring/spsc_ring.hpp"
 #include "ipc/rpc/connection.hpp"
 #include "ipc/rpc/method.hpp"

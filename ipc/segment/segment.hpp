@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/segment/segment_layout.hpp"
 
 namespace pipescale::ipc {

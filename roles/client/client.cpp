@@ -18,7 +18,7 @@ std::size_t stage_index(std::uint16_t stage) { return std::min<std::size_t>(stag
 
 }  // namespace
 
-Client::Client(const engine::Clock& clock, const ClientSettings& settings, engine::ArrivalProcess arrivals,
+Client::Client(const Clock& clock, const ClientSettings& settings, roles::ArrivalProcess arrivals,
                services::FrontendStub& first_stage, ClientStats& stats)
     : clock_(&clock),
       settings_(settings),
@@ -236,7 +236,7 @@ void Client::seal_row() {
   const auto rows = stats_->rows();
   if (current_row_ >= rows.size()) return;
   ClientRow& row = rows[current_row_];
-  const engine::LatencySummary s = row_latency_.summary();
+  const LatencySummary s = row_latency_.summary();
   row.p50_ns.set(s.p50_ns);
   row.p90_ns.set(s.p90_ns);
   row.p99_ns.set(s.p99_ns);

@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/clock/clock.hpp"
-#include "engine/metrics/latency_histogram.hpp"
-#include "engine/trace/arrival_process.hpp"
+#include "base/clock/clock.hpp"
+#include "base/metrics/latency_histogram.hpp"
+#include "roles/client/trace/arrival_process.hpp"
 #include "roles/common/role_stats.hpp"
 #include "services/handlers.hpp"
 #include "services/stubs.hpp"
@@ -45,7 +45,7 @@ struct ClientSettings {
 class Client final : public services::ClientHandler {
  public:
   // Handlers read the time from `clock`; the runner passes the same clock's readings to do_work.
-  Client(const engine::Clock& clock, const ClientSettings& settings, engine::ArrivalProcess arrivals,
+  Client(const Clock& clock, const ClientSettings& settings, roles::ArrivalProcess arrivals,
          services::FrontendStub& first_stage, ClientStats& stats);
 
   // The trace's t = 0 is start_ns; nothing is sent at or after end_ns.
@@ -82,9 +82,9 @@ class Client final : public services::ClientHandler {
   void close_rows(std::int64_t now_ns);
   void publish_summaries();
 
-  const engine::Clock* clock_;
+  const Clock* clock_;
   ClientSettings settings_;
-  engine::ArrivalProcess arrivals_;
+  roles::ArrivalProcess arrivals_;
   services::FrontendStub* first_stage_;
   ClientStats* stats_;
 
@@ -104,12 +104,12 @@ class Client final : public services::ClientHandler {
   std::vector<std::uint8_t> returned_ids_;  // 1: accounted for
 
   std::uint32_t current_row_ = 0;
-  engine::LatencyHistogram latency_;
-  engine::LatencyHistogram row_latency_;
-  engine::LatencyHistogram send_lag_;
-  engine::LatencyHistogram all_hops_;
-  std::vector<engine::LatencyHistogram> hops_;                             // by HopKind
-  std::vector<engine::LatencyHistogram> queueing_, dispatch_, execution_;  // by stage
+  LatencyHistogram latency_;
+  LatencyHistogram row_latency_;
+  LatencyHistogram send_lag_;
+  LatencyHistogram all_hops_;
+  std::vector<LatencyHistogram> hops_;                             // by HopKind
+  std::vector<LatencyHistogram> queueing_, dispatch_, execution_;  // by stage
 };
 
 }  // namespace pipescale::roles

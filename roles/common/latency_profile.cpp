@@ -4,7 +4,7 @@
 #include <cassert>
 #include <cmath>
 
-#include "engine/trace/numeric_csv.hpp"
+#include "base/csv/numeric_csv.hpp"
 
 namespace pipescale::roles {
 
@@ -74,7 +74,7 @@ Result<LatencyProfile> LatencyProfile::from_pairs(const std::vector<std::pair<in
     const auto& [batch, latency] = batch_latency_ms[i];
     entries.push_back({static_cast<double>(batch), latency,
                        std::string(source_name) + ": entry " + std::to_string(i + 1) + ": ", std::to_string(batch),
-                       engine::format_number(latency)});
+                       format_number(latency)});
   }
   auto table = build_table(entries, source_name, max_batch);
   if (!table) return table.error();
@@ -83,12 +83,12 @@ Result<LatencyProfile> LatencyProfile::from_pairs(const std::vector<std::pair<in
 
 Result<LatencyProfile> LatencyProfile::parse_csv(std::string_view csv_text, std::string_view source_name,
                                                  std::optional<int> max_batch) {
-  auto rows = engine::parse_numeric_csv(csv_text, source_name, {"batch_size", "latency_ms"});
+  auto rows = parse_numeric_csv(csv_text, source_name, {"batch_size", "latency_ms"});
   if (!rows) return rows.error();
   std::vector<Entry> entries;
   for (const auto& row : rows.value()) {
-    entries.push_back({row.values[0], row.values[1], engine::csv_error(source_name, row.line_number, ""), row.texts[0],
-                       row.texts[1]});
+    entries.push_back(
+        {row.values[0], row.values[1], csv_error(source_name, row.line_number, ""), row.texts[0], row.texts[1]});
   }
   auto table = build_table(entries, source_name, max_batch);
   if (!table) return table.error();
@@ -96,7 +96,7 @@ Result<LatencyProfile> LatencyProfile::parse_csv(std::string_view csv_text, std:
 }
 
 Result<LatencyProfile> LatencyProfile::load_csv(const std::string& path, std::optional<int> max_batch) {
-  auto text = engine::read_text_file(path);
+  auto text = read_text_file(path);
   if (!text) return text.error();
   return parse_csv(text.value(), path, max_batch);
 }

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::roles {
 

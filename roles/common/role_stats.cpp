@@ -4,7 +4,7 @@
 
 namespace pipescale::roles {
 
-void SharedHistogram::publish(const engine::LatencyHistogram& histogram) {
+void SharedHistogram::publish(const LatencyHistogram& histogram) {
   const auto buckets = histogram.bucket_counts();
   for (std::size_t i = 0; i < counts.size() && i < buckets.size(); ++i) counts[i].set(buckets[i]);
   min_ns.set(histogram.min_ns());
@@ -12,14 +12,14 @@ void SharedHistogram::publish(const engine::LatencyHistogram& histogram) {
   sum_ns.set(histogram.sum_ns());
 }
 
-void SharedHistogram::merge_into(engine::LatencyHistogram& histogram) const {
+void SharedHistogram::merge_into(LatencyHistogram& histogram) const {
   std::vector<std::uint64_t> buckets(counts.size());
   for (std::size_t i = 0; i < counts.size(); ++i) buckets[i] = counts[i].get();
   histogram.merge_counts(buckets, min_ns.get(), max_ns.get(), sum_ns.get());
 }
 
-void SharedSummary::publish(const engine::LatencyHistogram& histogram) {
-  const engine::LatencySummary s = histogram.summary();
+void SharedSummary::publish(const LatencyHistogram& histogram) {
+  const LatencySummary s = histogram.summary();
   count.set(s.count);
   mean_ns.set(s.mean_ns);
   p50_ns.set(s.p50_ns);
@@ -29,8 +29,8 @@ void SharedSummary::publish(const engine::LatencyHistogram& histogram) {
   max_ns.set(s.max_ns);
 }
 
-engine::LatencySummary SharedSummary::read() const {
-  engine::LatencySummary s;
+LatencySummary SharedSummary::read() const {
+  LatencySummary s;
   s.count = count.get();
   s.mean_ns = mean_ns.get();
   s.p50_ns = p50_ns.get();

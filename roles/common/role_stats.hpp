@@ -16,7 +16,7 @@
 #include <span>
 #include <type_traits>
 
-#include "engine/metrics/latency_histogram.hpp"
+#include "base/metrics/latency_histogram.hpp"
 #include "roles/common/request_record.hpp"
 
 namespace pipescale::roles {
@@ -40,13 +40,13 @@ using Gauge = SharedValue<std::int64_t>;
 // A LatencyHistogram's buckets, copied out by the writer (publish, about once a second: a few
 // microseconds) and merged back by a reader.
 struct SharedHistogram {
-  std::array<Counter, engine::LatencyHistogram::kBucketCount> counts;
+  std::array<Counter, LatencyHistogram::kBucketCount> counts;
   Gauge min_ns;
   Gauge max_ns;
   SharedValue<double> sum_ns;
 
-  void publish(const engine::LatencyHistogram& histogram);
-  void merge_into(engine::LatencyHistogram& histogram) const;
+  void publish(const LatencyHistogram& histogram);
+  void merge_into(LatencyHistogram& histogram) const;
 };
 
 // Percentiles of one distribution, as numbers (for progress and summaries of the parts).
@@ -59,38 +59,8 @@ struct SharedSummary {
   Gauge p999_ns;
   Gauge max_ns;
 
-  void publish(const engine::LatencyHistogram& histogram);
-  [[nodiscard]] engine::LatencySummary read() const;
-};
-
-// A role process's life, as the launcher follows it.
-enum class RolePhase : std::uint32_t {
-  kStarting = 0,
-  kListening = 1,  // its links are open and it serves: peers may call it
-  kReady = 2,      // ready for traffic (a Frontend: its first Workers are active)
-  kDone = 3,       // finished and published its last figures
-  kFailed = 4,     // gave up; its log says why
-};
-
-struct RoleHeader {
-  SharedValue<std::uint32_t> phase;
-  SharedValue<std::int32_t> pid;
-  Gauge heartbeat_ns;  // the last agent step's clock reading
-};
-
-// The run's control word, written by the launcher, read by every role.
-enum class RunPhase : std::uint32_t {
-  kSetup = 0,    // roles connect their links, then serve and listen
-  kPrepare = 1,  // every role listens: Frontends start their first Workers
-  kRun = 2,      // every role is ready: the Client sends from start_ns on
-  kStop = 3,     // stop early (Ctrl-C, a failed role): the Client stops sending and drains
-};
-
-struct RunControl {
-  SharedValue<std::uint32_t> phase;
-  Gauge start_ns;                       // written before kRun: the time the trace's t = 0 maps to
-  Gauge end_ns;                         // written before kRun: the Client sends nothing at or after it
-  SharedValue<std::uint32_t> shutdown;  // 1: the Client is done; every other role exits
+  void publish(const LatencyHistogram& histogram);
+  [[nodiscard]] LatencySummary read() const;
 };
 
 inline constexpr std::size_t kDropReasonCount = 5;  // schema::DropReason values
@@ -125,7 +95,6 @@ enum class HopKind : std::uint8_t {
 inline constexpr std::size_t kHopKindCount = 4;
 
 struct ClientStats {
-  RoleHeader header;
   Counter sent;
   Counter completed;
   Counter within_slo;
@@ -167,7 +136,6 @@ struct FrontendRow {
 };
 
 struct FrontendStats {
-  RoleHeader header;
   Counter arrivals;
   std::array<Counter, kDropReasonCount> drops;
   Counter batches;
@@ -196,7 +164,6 @@ struct FrontendStats {
 };
 
 struct WorkerStats {
-  RoleHeader header;
   SharedValue<std::uint32_t> state;  // WorkerState
   Counter batches;
   Counter requests;
@@ -209,7 +176,6 @@ struct WorkerStats {
 };
 
 struct SchedulerStats {
-  RoleHeader header;
   Counter decisions;
   Counter send_failures;
   std::array<SharedValue<double>, kMaxStages> estimate_rps;

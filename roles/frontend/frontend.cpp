@@ -18,7 +18,7 @@ std::size_t reason_index(schema::DropReason reason) {
 
 }  // namespace
 
-Frontend::Frontend(const engine::Clock& clock, const FrontendSettings& settings, LatencyProfile profile,
+Frontend::Frontend(const Clock& clock, const FrontendSettings& settings, LatencyProfile profile,
                    std::vector<services::WorkerStub*> workers, std::vector<std::uint64_t> worker_ids,
                    services::ClientStub& client, services::SchedulerStub& scheduler, FrontendStats& stats)
     : clock_(&clock),

@@ -20,7 +20,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/clock/clock.hpp"
+#include "base/clock/clock.hpp"
 #include "roles/common/latency_profile.hpp"
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
@@ -52,7 +52,7 @@ struct FrontendSettings {
 class Frontend final : public services::FrontendHandler {
  public:
   // workers[i] reaches Worker i of this stage, whose id is worker_ids[i].
-  Frontend(const engine::Clock& clock, const FrontendSettings& settings, LatencyProfile profile,
+  Frontend(const Clock& clock, const FrontendSettings& settings, LatencyProfile profile,
            std::vector<services::WorkerStub*> workers, std::vector<std::uint64_t> worker_ids,
            services::ClientStub& client, services::SchedulerStub& scheduler, FrontendStats& stats);
 
@@ -119,7 +119,7 @@ class Frontend final : public services::FrontendHandler {
   void seal_row();
   void close_rows(std::int64_t now_ns);
 
-  const engine::Clock* clock_;
+  const Clock* clock_;
   FrontendSettings settings_;
   LatencyProfile profile_;
   std::vector<WorkerLink> links_;

@@ -4,7 +4,7 @@
 
 namespace pipescale::roles {
 
-Scheduler::Scheduler(const engine::Clock& clock, SchedulerPolicy policy, std::vector<services::FrontendStub*> frontends,
+Scheduler::Scheduler(const Clock& clock, SchedulerPolicy policy, std::vector<services::FrontendStub*> frontends,
                      SchedulerStats& stats, std::int64_t rpc_timeout_ns)
     : clock_(&clock),
       policy_(std::move(policy)),

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/clock/clock.hpp"
+#include "base/clock/clock.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/scheduler/scheduler_policy.hpp"
 #include "services/handlers.hpp"
@@ -19,7 +19,7 @@ namespace pipescale::roles {
 class Scheduler final : public services::SchedulerHandler {
  public:
   // frontends[s] reaches stage s's Frontend.
-  Scheduler(const engine::Clock& clock, SchedulerPolicy policy, std::vector<services::FrontendStub*> frontends,
+  Scheduler(const Clock& clock, SchedulerPolicy policy, std::vector<services::FrontendStub*> frontends,
             SchedulerStats& stats, std::int64_t rpc_timeout_ns = 1'000'000'000);
 
   std::size_t do_work(std::int64_t /*now_ns*/) { return 0; }
@@ -30,7 +30,7 @@ class Scheduler final : public services::SchedulerHandler {
       services::ResponseWriter<services::SchedulerRpc::SendFrontendInformation>& response) override;
 
  private:
-  const engine::Clock* clock_;
+  const Clock* clock_;
   SchedulerPolicy policy_;
   std::vector<services::FrontendStub*> frontends_;
   SchedulerStats* stats_;

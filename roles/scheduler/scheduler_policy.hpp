@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "roles/common/latency_profile.hpp"
 
 namespace pipescale::roles {

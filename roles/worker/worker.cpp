@@ -7,7 +7,7 @@
 
 namespace pipescale::roles {
 
-Worker::Worker(const engine::Clock& clock, const WorkerSettings& settings, LatencyProfile profile,
+Worker::Worker(const Clock& clock, const WorkerSettings& settings, LatencyProfile profile,
                services::FrontendStub& frontend, services::FrontendStub* next_stage, services::ClientStub& client,
                WorkerStats& stats)
     : clock_(&clock),

@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/clock/clock.hpp"
-#include "engine/metrics/latency_histogram.hpp"
+#include "base/clock/clock.hpp"
+#include "base/metrics/latency_histogram.hpp"
 #include "roles/common/latency_profile.hpp"
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
@@ -41,9 +41,8 @@ struct WorkerSettings {
 class Worker final : public services::WorkerHandler {
  public:
   // next_stage is nullptr for the last stage's Workers, which return requests to the Client.
-  Worker(const engine::Clock& clock, const WorkerSettings& settings, LatencyProfile profile,
-         services::FrontendStub& frontend, services::FrontendStub* next_stage, services::ClientStub& client,
-         WorkerStats& stats);
+  Worker(const Clock& clock, const WorkerSettings& settings, LatencyProfile profile, services::FrontendStub& frontend,
+         services::FrontendStub* next_stage, services::ClientStub& client, WorkerStats& stats);
 
   std::size_t do_work(std::int64_t now_ns);
   [[nodiscard]] std::int64_t next_timer_ns() const;
@@ -71,7 +70,7 @@ class Worker final : public services::WorkerHandler {
   [[nodiscard]] std::int64_t busy_until_ns(std::int64_t now_ns) const;
   [[nodiscard]] int queued_requests() const;
 
-  const engine::Clock* clock_;
+  const Clock* clock_;
   WorkerSettings settings_;
   LatencyProfile profile_;
   services::FrontendStub* frontend_;
@@ -97,7 +96,7 @@ class Worker final : public services::WorkerHandler {
   std::int64_t finish_ns_ = 0;
 
   std::int64_t next_publish_ns_ = 0;
-  engine::LatencyHistogram dispatch_hop_;
+  LatencyHistogram dispatch_hop_;
 };
 
 }  // namespace pipescale::roles

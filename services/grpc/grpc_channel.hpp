@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 #include "ipc/rpc/channel.hpp"
 #include "ipc/wait/doorbell.hpp"
 #include "schemas/verify.hpp"

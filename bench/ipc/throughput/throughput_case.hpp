@@ -4,7 +4,7 @@
 // core. The consumer checks every message's sequence number and reads all its bytes.
 #include <cstdint>
 
-#include "ipc/common/result.hpp"
+#include "base/result.hpp"
 
 namespace pipescale::bench {
 

@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 #include <new>
 
-#include "engine/metrics/allocation_counter.hpp"
+#include "base/metrics/allocation_counter.hpp"
 #include "services/shm_transport.hpp"
 #include "services/stubs.hpp"
-#include "tests/unit/ipc/rpc/rpc_test_support.hpp"
+#include "tests/unit/ipc/rpc_test_support.hpp"
 #include "tests/unit/services/service_fixtures.hpp"
 
 namespace pipescale::test {
@@ -83,9 +83,9 @@ TEST_F(ServicesAllocationTest, MakesNoAllocationPerTypedCallAfterWarmUp) {
   services::FrontendStub frontend(*channel_);
   services::WorkerStub worker(*channel_);
   for (std::uint64_t id = 1; id <= 100; ++id) ASSERT_EQ(round(frontend, worker, id), 5);  // builders grow here
-  const std::uint64_t before = engine::allocations_so_far();
+  const std::uint64_t before = allocations_so_far();
   for (std::uint64_t id = 101; id <= 2100; ++id) ASSERT_EQ(round(frontend, worker, id), 5);
-  EXPECT_EQ(engine::allocations_so_far() - before, 0u) << "over 10000 typed calls";
+  EXPECT_EQ(allocations_so_far() - before, 0u) << "over 10000 typed calls";
 }
 
 }  // namespace

@@ -20,7 +20,7 @@
 #include "services/handlers.hpp"
 #include "services/transport.hpp"
 #include "tests/support/shm_test_support.hpp"
-#include "tests/unit/ipc/rpc/rpc_test_support.hpp"
+#include "tests/unit/ipc/rpc_test_support.hpp"
 #include "tests/unit/services/service_fixtures.hpp"
 
 namespace pipescale::test {
