@@ -49,7 +49,8 @@ SWEEP_COLUMNS = ("slo_attainment", "drop_rate", "p99_ms")
 
 
 def read_sweep(path):
-    """The swept key and one (x, attainment, drop rate, p99) per row; exits 2 on a malformed file."""
+    """The swept key and one (x, attainment, drop rate, p99, goodput or None) per row; exits 2 on a
+    malformed file. goodput_rps is optional: folders written before it have no such column."""
     try:
         with open(path, newline="") as f:
             lines = list(csv.reader(f))
@@ -77,6 +78,7 @@ def read_sweep(path):
                 figures.append(float(cells[name]))
             except ValueError:
                 fail(f"{path} line {number}: {name} is '{cells[name]}', expected a number")
+        figures.append(as_number(cells.get("goodput_rps", "")))
         points.append((row[0], *figures))
     return header[0], points
 
@@ -89,9 +91,9 @@ def as_number(text):
     return value if math.isfinite(value) else None
 
 
-def plot_sweep(folder):
-    path = os.path.join(folder, "sweep.csv")
-    key, points = read_sweep(path)
+def sweep_series(folder):
+    """One sweep folder as (key, label, xs, points, numeric), its points sorted by value."""
+    key, points = read_sweep(os.path.join(folder, "sweep.csv"))
     # Numeric values are placed and sorted as numbers (0.5, 1, 1.5, 2, 10); any other value makes
     # the axis categorical, in the order the sweep ran them.
     numeric = all(as_number(value) is not None for value, *_ in points)
@@ -100,26 +102,46 @@ def plot_sweep(folder):
         xs = [float(value) for value, *_ in points]
     else:
         xs = list(range(len(points)))
-    fig, axes = plt.subplots(3, 1, figsize=(8, 8), sharex=True)
-    panels = (
-        ("SLO attainment (%)", [100.0 * point[1] for point in points]),
-        ("drop rate (%)", [100.0 * point[2] for point in points]),
-        ("p99 latency (ms)", [point[3] for point in points]),
-    )
-    for ax, (label, ys) in zip(axes, panels):
-        # Points only on a categorical axis: a line between two transports would suggest values between them.
-        ax.plot(xs, ys, marker="o", linestyle="-" if numeric else "none")
-        ax.set_ylabel(label)
+    label = os.path.basename(os.path.normpath(folder))
+    return key, label, xs, points, numeric
+
+
+def plot_sweep(folders):
+    """Draws one sweep, or several over the same key one line each, into the first's sweep.png."""
+    series = [sweep_series(folder) for folder in folders]
+    key, _, xs0, points0, numeric = series[0]
+    for other_key, label, _, _, other_numeric in series[1:]:
+        if other_key != key or other_numeric != numeric:
+            fail(f"{label}: swept {other_key}, not {key}: only sweeps over the same key can share a plot")
+    with_goodput = any(point[4] is not None for _, _, _, points, _ in series for point in points)
+    panels = [
+        ("SLO attainment (%)", lambda point: 100.0 * point[1]),
+        ("drop rate (%)", lambda point: 100.0 * point[2]),
+        ("p99 latency (ms)", lambda point: point[3]),
+    ]
+    if with_goodput:
+        panels.insert(0, ("goodput (requests/s within SLO)", lambda point: point[4]))
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.7 * len(panels)), sharex=True)
+    for ax, (name, value) in zip(axes, panels):
+        for _, label, xs, points, _ in series:
+            ys = [value(point) if value(point) is not None else math.nan for point in points]
+            # Points only on a categorical axis: a line between two transports would suggest values between them.
+            ax.plot(xs, ys, marker="o", linestyle="-" if numeric else "none", label=label)
+        ax.set_ylabel(name)
         ax.grid(True, alpha=0.3)
-    axes[0].set_ylim(0, 105)
-    axes[1].set_ylim(bottom=0)
+        ax.set_ylim(bottom=0)
+    attainment_axis = axes[1] if with_goodput else axes[0]
+    attainment_axis.set_ylim(0, 105)
+    if len(series) > 1:
+        axes[0].legend()
     if not numeric:
-        axes[-1].set_xticks(xs)
-        axes[-1].set_xticklabels([value for value, *_ in points], rotation=30, ha="right")
+        axes[-1].set_xticks(xs0)
+        axes[-1].set_xticklabels([value for value, *_ in points0], rotation=30, ha="right")
     axes[-1].set_xlabel(key)
-    axes[0].set_title(f"Sweep over {key} ({len(points)} runs)")
+    runs = sum(len(points) for _, _, _, points, _ in series)
+    axes[0].set_title(f"Sweep over {key} ({runs} runs)")
     fig.tight_layout()
-    out = os.path.join(folder, "sweep.png")
+    out = os.path.join(folders[0], "sweep.png")
     fig.savefig(out, dpi=110)
     plt.close(fig)
     print(out)
@@ -128,8 +150,10 @@ def plot_sweep(folder):
 def main():
     run_dir = sys.argv[1]
     if os.path.isfile(os.path.join(run_dir, "sweep.csv")):
-        plot_sweep(run_dir)
+        plot_sweep(sys.argv[1:])
         return
+    if len(sys.argv) > 2:
+        fail("several folders can be drawn together only when each holds a sweep.csv")
     rows = read_rows(os.path.join(run_dir, "timeseries.csv"))
     if not rows:
         fail(f"{run_dir}/timeseries.csv has no rows: the run ended before its first second")

@@ -11,8 +11,6 @@
 
 namespace pipescale::bench {
 
-using JsonWriter;
-
 // PIPESCALE_COMMIT from the environment (scripts/bench sets it, with "-dirty" for local changes),
 // else the commit the binary was configured at, else "unknown".
 std::string commit_id();

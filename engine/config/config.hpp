@@ -12,25 +12,33 @@
 #include <vector>
 
 #include "engine/placement/policy.hpp"
+#include "roles/common/latency_profile.hpp"
 
 namespace pipescale::engine {
 
 // Upper bounds the loader enforces, so that every count fits the int fields below and every
 // duration converts to int64 nanoseconds without overflow.
 inline constexpr int kMaxWorkersPerStage = 1024;
-inline constexpr int kMaxBatchSize = 65536;
-inline constexpr double kMaxDurationS = 604800.0;   // one week
-inline constexpr double kMaxLatencyMs = 3600000.0;  // one hour
+inline constexpr double kMaxDurationS = 604800.0;  // one week
+// A batch size at most roles::kMaxBatchSize, a latency at most roles::kMaxLatencyMs: the profile rules' own.
+using roles::kMaxBatchSize;
+using roles::kMaxLatencyMs;
 inline constexpr double kMaxArrivalCv = 10.0;  // as roles/client/trace's ArrivalProcess: beyond, gamma gaps underflow
 
 enum class Transport { kShm, kGrpc };
 enum class Arrival { kPoisson, kUniform, kGamma };
+// A stage's drop rule (roles/frontend/README.md, "The drop rule"): by the estimated completion
+// (queue and later stages' backlog counted), only what would miss even if started now (the rule
+// that ignores the queue), or never.
+enum class DropRule { kDeadline, kStartNow, kNever };
 
 // The spellings used in the TOML file.
 inline constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransportNames{
     {{"shm", Transport::kShm}, {"grpc", Transport::kGrpc}}};
 inline constexpr std::array<std::pair<std::string_view, Arrival>, 3> kArrivalNames{
     {{"poisson", Arrival::kPoisson}, {"uniform", Arrival::kUniform}, {"gamma", Arrival::kGamma}}};
+inline constexpr std::array<std::pair<std::string_view, DropRule>, 3> kDropRuleNames{
+    {{"deadline", DropRule::kDeadline}, {"start_now", DropRule::kStartNow}, {"never", DropRule::kNever}}};
 
 template <class Enum, std::size_t N>
 constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std::string_view, Enum>, N>& names) {
@@ -41,6 +49,7 @@ constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std:
 }
 inline std::string_view transport_name(Transport transport) { return enum_name(transport, kTransportNames); }
 inline std::string_view arrival_name(Arrival arrival) { return enum_name(arrival, kArrivalNames); }
+inline std::string_view drop_rule_name(DropRule rule) { return enum_name(rule, kDropRuleNames); }
 
 struct RunConfig {
   double duration_s = 60.0;  // length of the replay, warm-up included
@@ -110,8 +119,9 @@ struct StageConfig {
   std::vector<ProfilePoint> profile;
   int workers_min = 1;
   int workers_max = 4;
-  int max_batch = 0;                 // default: the largest batch size in the profile (filled in by the loader)
-  double warmup_ms = 0.0;            // time a started Worker takes before it accepts batches
+  int max_batch = 0;       // default: the largest batch size in the profile (filled in by the loader)
+  double warmup_ms = 0.0;  // time a started Worker takes before it accepts batches
+  DropRule drop = DropRule::kDeadline;
   ProcessPlacementConfig placement;  // its Frontend's and Workers'
 
   friend bool operator==(const StageConfig&, const StageConfig&) = default;

@@ -103,7 +103,8 @@ void write_stage(std::ostream& out, const StageConfig& stage) {
   out << "workers_min = " << stage.workers_min << "\n"
       << "workers_max = " << stage.workers_max << "\n"
       << "max_batch = " << stage.max_batch << "\n"
-      << "warmup_ms = " << floating(stage.warmup_ms) << "\n";
+      << "warmup_ms = " << floating(stage.warmup_ms) << "\n"
+      << "drop = " << quoted(std::string(drop_rule_name(stage.drop))) << "\n";
   write_process_placement(out, stage.placement);
 }
 

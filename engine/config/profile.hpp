@@ -1,8 +1,8 @@
 #pragma once
 // Latency profiles: reading a batch_size,latency_ms CSV file, and checking the shape of the
-// points however they were written (in the CSV or inline in the config). The rules are those of
-// roles/common/latency_profile.hpp, checked here up front so that a bad profile stops the run
-// before any process starts.
+// points however they were written (in the CSV or inline in the config). The rules are
+// roles/common/latency_profile.hpp's own (profile_value_problem, profile_order_problem), applied
+// here up front so that a bad profile stops the run before any process starts.
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -13,10 +13,7 @@
 
 namespace pipescale::engine::config_detail {
 
-inline constexpr std::string_view kBatchSizeExpectation = "a whole number of requests from 1 to 65536";
-inline constexpr std::string_view kLatencyExpectation = "a positive number of milliseconds, at most 3600000";
-
-// Reads a batch_size,latency_ms CSV file in the dialect of engine/trace/numeric_csv.hpp (shared
+// Reads a batch_size,latency_ms CSV file in the dialect of base/csv/numeric_csv.hpp (shared
 // with workload traces and with the roles' LatencyProfile, so that a file the config accepts is a
 // file the Workers read the same way). A file that is not such a CSV is one problem; so is each
 // row whose values are out of range. `lines` receives the line number of each point read. Every
@@ -29,9 +26,8 @@ struct ShapeProblem {
   std::string problem;
 };
 
-// Batch sizes must start at 1 and strictly increase, so that interpolation covers every batch
-// size up to the last point; latencies must not fall as batches grow, so that batch size 1 is the
-// fastest (the Frontend's drop rule and the Scheduler's choice of batch size rely on it).
+// The order rules over the points (roles::profile_order_problem): the first batch size is 1,
+// batch sizes strictly increase, latencies do not fall as batches grow.
 std::vector<ShapeProblem> profile_shape_problems(const std::vector<ProfilePoint>& points);
 
 }  // namespace pipescale::engine::config_detail

@@ -13,7 +13,7 @@ constexpr std::string_view kNameExpectation =
     "a name of letters, digits, '_' and '-' that starts with a letter, at most 64 characters";
 constexpr std::string_view kProfileExpectation =
     "a latency profile: profile_path = \"file.csv\", or profile = [{ batch_size = 1, latency_ms = 5.0 }, ...]";
-constexpr NumberRule kLatencyRule{0.0, false, kMaxLatencyMs, kLatencyExpectation};
+constexpr NumberRule kLatencyRule{0.0, false, kMaxLatencyMs, roles::kLatencyRule};
 
 // Where a profile point was written, to place a problem with the profile's shape.
 struct PointSource {
@@ -58,10 +58,10 @@ void read_inline_profile(TableReader& reader, const ConfigNode& node, StageConfi
     }
     TableReader point_reader(&item, "stages.profile", path, reader.context());
     ProfilePoint point{0, 0.0};
-    point_reader.whole("batch_size", point.first, 1, kMaxBatchSize, kBatchSizeExpectation);
+    point_reader.whole("batch_size", point.first, 1, kMaxBatchSize, roles::kBatchSizeRule);
     point_reader.number("latency_ms", point.second, kLatencyRule);
-    if (item.find("batch_size") == nullptr) point_reader.missing("batch_size", kBatchSizeExpectation);
-    if (item.find("latency_ms") == nullptr) point_reader.missing("latency_ms", kLatencyExpectation);
+    if (item.find("batch_size") == nullptr) point_reader.missing("batch_size", roles::kBatchSizeRule);
+    if (item.find("latency_ms") == nullptr) point_reader.missing("latency_ms", roles::kLatencyRule);
     if (point.first == 0 || point.second == 0.0) continue;
     stage.profile.push_back(point);
     sources.push_back({path, item.origin, ""});
@@ -134,8 +134,9 @@ StageConfig read_stage(const ConfigNode& table, std::size_t index, const std::st
   read_profile(reader, stage);
   reader.whole("workers_min", stage.workers_min, 1, kMaxWorkersPerStage, "a whole number of Workers from 1 to 1024");
   reader.whole("workers_max", stage.workers_max, 1, kMaxWorkersPerStage, "a whole number of Workers from 1 to 1024");
-  reader.whole("max_batch", stage.max_batch, 1, kMaxBatchSize, "a whole number of requests from 1 to 65536");
+  reader.whole("max_batch", stage.max_batch, 1, kMaxBatchSize, roles::kBatchSizeRule);
   reader.number("warmup_ms", stage.warmup_ms, {0.0, true, kMaxLatencyMs, "a number of milliseconds from 0 to 3600000"});
+  reader.choice("drop", stage.drop, kDropRuleNames);
   read_process_placement(reader, stage.placement);
   check_bounds(reader, table, stage);
   return stage;

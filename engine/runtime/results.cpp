@@ -1,5 +1,6 @@
 #include "engine/runtime/results.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -42,6 +43,40 @@ double worker_seconds(const Board& board, std::size_t stage) {
   double total = 0.0;
   for (const roles::WorkerStats* worker : board.workers[stage]) total += static_cast<double>(worker->on_ns.get()) / 1e9;
   return total;
+}
+
+double busy_seconds(const Board& board, std::size_t stage) {
+  double total = 0.0;
+  for (const roles::WorkerStats* worker : board.workers[stage])
+    total += static_cast<double>(worker->busy_ns.get()) / 1e9;
+  return total;
+}
+
+double wasted_seconds(const Board& board, std::size_t stage) {
+  return static_cast<double>(board.client->wasted_ns[stage].get()) / 1e9;
+}
+
+// What the Workers' time went to: busy and wasted worker-seconds by stage, the wasted share of
+// the busy total, and the goodput (completed within the SLO per second of the measured window).
+void work_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
+  const PipelineConfig& config = *record.config;
+  const Board& board = *record.board;
+  json.key("goodput_rps").value(summary.goodput_rps);
+  double busy_total = 0.0;
+  double wasted_total = 0.0;
+  json.key("busy_worker_seconds").begin_object();
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    busy_total += busy_seconds(board, s);
+    json.key(config.stages[s].name).value(busy_seconds(board, s));
+  }
+  json.end_object();
+  json.key("wasted_worker_seconds").begin_object();
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    wasted_total += wasted_seconds(board, s);
+    json.key(config.stages[s].name).value(wasted_seconds(board, s));
+  }
+  json.end_object();
+  json.key("wasted_fraction").value(busy_total > 0.0 ? wasted_total / busy_total : 0.0, 6);
 }
 
 void percentiles_ms(JsonWriter& json, const LatencySummary& s) {
@@ -132,6 +167,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   for (std::size_t s = 0; s < config.stages.size(); ++s)
     json.key(config.stages[s].name).value(worker_seconds(board, s));
   json.end_object();
+  work_json(json, record, summary);
   json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
   if (simulated) {
     json.key("cpus").null().key("oversubscribed").null();
@@ -189,7 +225,8 @@ std::string stages_csv(const RunRecord& record) {
   std::ostringstream out;
   out << "stage,name,workers_min,workers_max,arrivals,dropped,batches,batched_requests,mean_batch_size,"
          "batches_full,batches_deadline,worker_seconds,busy_seconds,queueing_p50_ms,queueing_p99_ms,"
-         "dispatch_p50_ms,dispatch_p99_ms,execution_p50_ms,execution_p99_ms,dispatch_failures,forward_failures\n";
+         "dispatch_p50_ms,dispatch_p99_ms,execution_p50_ms,execution_p99_ms,dispatch_failures,forward_failures,"
+         "wasted_worker_seconds\n";
   for (std::size_t s = 0; s < config.stages.size(); ++s) {
     const roles::FrontendStats& frontend = *board.frontends[s];
     std::uint64_t dropped = 0;
@@ -211,7 +248,8 @@ std::string stages_csv(const RunRecord& record) {
         << fixed(ms(parts.queueing.p50_ns.get()), 3) << ',' << fixed(ms(parts.queueing.p99_ns.get()), 3) << ','
         << fixed(ms(parts.dispatch.p50_ns.get()), 3) << ',' << fixed(ms(parts.dispatch.p99_ns.get()), 3) << ','
         << fixed(ms(parts.execution.p50_ns.get()), 3) << ',' << fixed(ms(parts.execution.p99_ns.get()), 3) << ','
-        << frontend.dispatch_failures.get() << ',' << forward_failures << '\n';
+        << frontend.dispatch_failures.get() << ',' << forward_failures << ',' << fixed(wasted_seconds(board, s), 3)
+        << '\n';
   }
   return out.str();
 }
@@ -233,7 +271,8 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
       << fixed(ms(summary.latency.max_ns), 2) << '\n';
   out << "  hop overhead us p50 " << fixed(us(summary.hop.p50_ns), 1) << "  p99 " << fixed(us(summary.hop.p99_ns), 1)
       << "  (" << summary.hop.count << " hops)\n";
-  out << "  stage         arrivals   dropped   batches  mean batch  worker-s\n";
+  out << "  goodput " << fixed(summary.goodput_rps, 1) << " requests/s within the SLO\n";
+  out << "  stage         arrivals   dropped   batches  mean batch  worker-s    busy-s  wasted-s\n";
   for (std::size_t s = 0; s < config.stages.size(); ++s) {
     const roles::FrontendStats& frontend = *board.frontends[s];
     std::uint64_t dropped = 0;
@@ -241,11 +280,11 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
     const std::uint64_t batches = frontend.batches.get();
     char line[160];
     std::snprintf(
-        line, sizeof line, "  %-12s %9llu %9llu %9llu %11.2f %9.1f\n", config.stages[s].name.c_str(),
+        line, sizeof line, "  %-12s %9llu %9llu %9llu %11.2f %9.1f %9.1f %9.2f\n", config.stages[s].name.c_str(),
         static_cast<unsigned long long>(frontend.arrivals.get()), static_cast<unsigned long long>(dropped),
         static_cast<unsigned long long>(batches),
         batches == 0 ? 0.0 : static_cast<double>(frontend.batched_requests.get()) / static_cast<double>(batches),
-        worker_seconds(board, s));
+        worker_seconds(board, s), busy_seconds(board, s), wasted_seconds(board, s));
     out << line;
   }
   for (const std::string& failure : record.failures) out << "  role failure: " << failure << '\n';
@@ -284,6 +323,12 @@ Summary summarize(const RunRecord& record) {
   summary.failed = client.failed.get();
   summary.slo_attainment =
       summary.sent == 0 ? 0.0 : static_cast<double>(summary.completed_within_slo) / static_cast<double>(summary.sent);
+  // The window the counted requests were sent in: the trace's, after the warm-up, or less when
+  // the run was stopped early.
+  const RunConfig& run = record.config->run;
+  const double sent_for_s =
+      (record.interrupted ? std::min(record.elapsed_s, run.duration_s) : run.duration_s) - run.warmup_s;
+  summary.goodput_rps = sent_for_s > 0.0 ? static_cast<double>(summary.completed_within_slo) / sent_for_s : 0.0;
   LatencyHistogram latency;
   client.latency_bins.merge_into(latency);
   summary.latency = latency.summary();

@@ -54,6 +54,7 @@ struct Summary {
   std::uint64_t dropped = 0;
   std::uint64_t failed = 0;
   double slo_attainment = 0.0;
+  double goodput_rps = 0.0;  // completed within the SLO per second of the window they were sent in
   LatencySummary latency;
   LatencySummary hop;
 };

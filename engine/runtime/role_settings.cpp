@@ -34,6 +34,19 @@ Result<ClientSetup> client_setup(const PipelineConfig& config) {
   return ClientSetup{std::move(*arrivals), settings};
 }
 
+namespace {
+
+roles::DropPolicy to_drop_policy(DropRule rule) {
+  switch (rule) {
+    case DropRule::kDeadline: return roles::DropPolicy::kDeadline;
+    case DropRule::kStartNow: return roles::DropPolicy::kStartNow;
+    case DropRule::kNever: return roles::DropPolicy::kNever;
+  }
+  return roles::DropPolicy::kDeadline;
+}
+
+}  // namespace
+
 Result<roles::FrontendSettings> frontend_settings(const PipelineConfig& config, std::size_t stage) {
   roles::FrontendSettings settings;
   settings.stage = static_cast<std::uint16_t>(stage);
@@ -52,6 +65,7 @@ Result<roles::FrontendSettings> frontend_settings(const PipelineConfig& config, 
   settings.initial_batch_size = config.stages[stage].max_batch;
   settings.initial_workers = config.stages[stage].workers_min;
   settings.report_interval_ns = static_cast<std::int64_t>(config.scheduler.interval_ms * 1e6);
+  settings.drop = to_drop_policy(config.stages[stage].drop);
   return settings;
 }
 

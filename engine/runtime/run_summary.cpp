@@ -169,6 +169,13 @@ RunSummary read_fields(SummaryReader& reader, const Json& root) {
   read_latency(reader, root, summary.latency_ms);
   read_hop_overhead(reader, root, summary.hop_overhead_us);
   read_stages(reader, root, summary.stages);
+  for (auto [key, field] :
+       {std::pair{"goodput_rps", &summary.goodput_rps}, std::pair{"wasted_fraction", &summary.wasted_fraction}}) {
+    if (!root.contains(key)) continue;
+    double value = 0.0;
+    reader.number(root, "", key, value);
+    *field = value;
+  }
   if (root.contains("hop_delay_us")) {
     double delay_us = 0.0;
     reader.number(root, "", "hop_delay_us", delay_us);

@@ -52,6 +52,9 @@ struct RunSummary {
   HopOverheadUs hop_overhead_us;
   std::vector<StageRunSummary> stages;  // in file order
   std::optional<double> hop_delay_us;   // only in simulated runs
+  // Folders written before these keys existed have neither.
+  std::optional<double> goodput_rps;      // completed within the SLO per second sent
+  std::optional<double> wasted_fraction;  // wasted over busy worker-seconds
 };
 
 // The stage named `name`, or null when the run has none.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace pipescale::engine {
@@ -36,10 +37,15 @@ std::string run_dir_cell(const std::filesystem::path& csv_dir, const std::filesy
   return run.string();
 }
 
+// Empty for a figure the run's summary.json does not have (written before it existed).
+std::string optional_cell(const std::optional<double>& value, int decimals) {
+  return value.has_value() ? fixed(*value, decimals) : std::string();
+}
+
 std::string header(const std::string& param, const std::vector<std::string>& stages) {
   std::string line = csv_cell(param) +
                      ",mode,sent,completed,dropped,failed,slo_attainment,drop_rate,p50_ms,p90_ms,p99_ms,p999_ms,"
-                     "hop_p50_us,worker_seconds";
+                     "hop_p50_us,worker_seconds,goodput_rps,wasted_fraction";
   for (const std::string& stage : stages) {
     line += ',' + csv_cell(stage + "_dropped") + ',' + csv_cell(stage + "_worker_seconds");
   }
@@ -54,7 +60,8 @@ std::string row(const SweepPoint& point, const std::vector<std::string>& stages,
       << ',' << s.failed << ',' << fixed(s.slo_attainment, 4) << ',' << fixed(drop_rate, 4) << ','
       << fixed(s.latency_ms.p50, 3) << ',' << fixed(s.latency_ms.p90, 3) << ',' << fixed(s.latency_ms.p99, 3) << ','
       << fixed(s.latency_ms.p999, 3) << ',' << fixed(s.hop_overhead_us.p50, 1) << ','
-      << fixed(total_worker_seconds(s), 3);
+      << fixed(total_worker_seconds(s), 3) << ',' << optional_cell(s.goodput_rps, 1) << ','
+      << optional_cell(s.wasted_fraction, 4);
   for (const std::string& name : stages) {
     const StageRunSummary* stage = find_stage(s, name);
     if (stage == nullptr) {

@@ -6,7 +6,6 @@
 namespace pipescale::roles {
 namespace {
 
-constexpr std::int64_t kSecondNs = 1'000'000'000;
 constexpr std::int64_t kLateSendNs = 1'000'000;
 
 std::size_t reason_index(schema::DropReason reason) {
@@ -36,6 +35,7 @@ void Client::start(std::int64_t start_ns, std::int64_t end_ns) {
   start_ns_ = start_ns;
   end_ns_ = end_ns;
   started_ = true;
+  rows_.start(start_ns);
   const auto first = arrivals_.next_ns();
   sending_ = first.has_value() && start_ns + *first < end_ns;
   if (sending_) {
@@ -76,7 +76,7 @@ std::size_t Client::do_work(std::int64_t now_ns) {
 
 std::int64_t Client::next_timer_ns() const {
   if (!started_ || finished_) return 0;
-  const std::int64_t row_end = start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs;
+  const std::int64_t row_end = rows_.current_end_ns();
   if (sending_) return std::min(next_send_ns_, row_end);
   return std::min(row_end, sending_ended_ns_ + settings_.drain_timeout_ns);
 }
@@ -160,6 +160,7 @@ void Client::on_send_request(const schema::Request& request,
         break;
     }
     record_stamps(request, now);
+    if (request.outcome() != schema::Outcome::Completed) record_waste(request);
   }
   const std::uint64_t id = request.request_id();
   (void)response.reply([id](flatbuffers::FlatBufferBuilder& builder) {
@@ -199,6 +200,19 @@ void Client::account_failed(std::uint64_t request_id, std::uint16_t stage, std::
   if (ClientRow* row = row_at(now_ns)) row->failed.add(1);
 }
 
+// The Worker time a request that did not complete had cost each stage it was processed in.
+void Client::record_waste(const schema::Request& request) {
+  const auto* visits = request.stages();
+  if (visits == nullptr) return;
+  const std::uint32_t n = std::min<std::uint32_t>(visits->size(), settings_.stage_count);
+  for (std::uint32_t s = 0; s < n; ++s) {
+    const schema::StageVisit& visit = *visits->Get(s);
+    const schema::StageTimestamps& t = visit.timestamps();
+    if (t.started_ns() == 0 || t.finished_ns() < t.started_ns() || visit.batch_size() == 0) continue;
+    stats_->wasted_ns[s].add((t.finished_ns() - t.started_ns()) / static_cast<std::int64_t>(visit.batch_size()));
+  }
+}
+
 // Every hop and stage part whose two stamps the request carries.
 void Client::record_stamps(const schema::Request& request, std::int64_t now_ns) {
   const auto* visits = request.stages();
@@ -224,34 +238,23 @@ void Client::record_stamps(const schema::Request& request, std::int64_t now_ns) 
   }
 }
 
-ClientRow* Client::row_at(std::int64_t t_ns) {
-  const auto rows = stats_->rows();
-  if (t_ns < start_ns_ || rows.empty()) return rows.empty() ? nullptr : &rows.front();
-  const auto index = static_cast<std::size_t>((t_ns - start_ns_) / kSecondNs);
-  return &rows[std::min(index, rows.size() - 1)];  // a run past its rows adds to the last one
-}
-
-// The current row's latency percentiles, and the row published.
-void Client::seal_row() {
-  const auto rows = stats_->rows();
-  if (current_row_ >= rows.size()) return;
-  ClientRow& row = rows[current_row_];
+// The row's latency percentiles, and the row published.
+void Client::seal_row(ClientRow& row, std::uint32_t index) {
   const LatencySummary s = row_latency_.summary();
   row.p50_ns.set(s.p50_ns);
   row.p90_ns.set(s.p90_ns);
   row.p99_ns.set(s.p99_ns);
   row.max_ns.set(s.max_ns);
-  stats_->rows_published.set(current_row_ + 1);
+  stats_->rows_published.set(index + 1);
 }
 
 void Client::close_rows(std::int64_t now_ns) {
-  if (!started_) return;
-  while (start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs <= now_ns) {
-    seal_row();
-    row_latency_.reset();
-    ++current_row_;
-    publish_summaries();
-  }
+  rows_.close(
+      stats_->rows(), now_ns, [this](ClientRow& row, std::uint32_t index) { seal_row(row, index); },
+      [this] {
+        row_latency_.reset();
+        publish_summaries();
+      });
 }
 
 void Client::publish_summaries() {
@@ -280,7 +283,7 @@ void Client::finish(std::int64_t now_ns) {
     returned_ = next_id_;
     stats_->outstanding.set(0);
   }
-  seal_row();  // the partial last second
+  rows_.seal_current(stats_->rows(), [this](ClientRow& row, std::uint32_t index) { seal_row(row, index); });
   publish_summaries();
   finished_ = true;
 }

@@ -19,6 +19,7 @@
 #include "base/metrics/latency_histogram.hpp"
 #include "roles/client/trace/arrival_process.hpp"
 #include "roles/common/role_stats.hpp"
+#include "roles/common/second_rows.hpp"
 #include "services/handlers.hpp"
 #include "services/stubs.hpp"
 
@@ -77,8 +78,9 @@ class Client final : public services::ClientHandler {
   void account_dropped(std::uint64_t request_id, std::uint16_t stage, schema::DropReason reason, std::int64_t now_ns);
   void account_failed(std::uint64_t request_id, std::uint16_t stage, std::int64_t now_ns);
   void record_stamps(const schema::Request& request, std::int64_t now_ns);
-  ClientRow* row_at(std::int64_t t_ns);
-  void seal_row();
+  void record_waste(const schema::Request& request);
+  ClientRow* row_at(std::int64_t t_ns) { return rows_.at(stats_->rows(), t_ns); }
+  void seal_row(ClientRow& row, std::uint32_t index);
   void close_rows(std::int64_t now_ns);
   void publish_summaries();
 
@@ -103,7 +105,7 @@ class Client final : public services::ClientHandler {
   std::uint64_t counted_returned_ = 0;
   std::vector<std::uint8_t> returned_ids_;  // 1: accounted for
 
-  std::uint32_t current_row_ = 0;
+  SecondRows<ClientRow> rows_;
   LatencyHistogram latency_;
   LatencyHistogram row_latency_;
   LatencyHistogram send_lag_;

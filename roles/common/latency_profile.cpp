@@ -10,35 +10,17 @@ namespace pipescale::roles {
 
 namespace {
 
-// One table entry, with where it came from ("file.csv:3: " or "stage.profile: entry 2: ") and
-// its text as written, for messages.
+// One table entry, with where it came from ("file.csv:3: " or "stage.profile: entry 2: ").
 struct Entry {
-  double batch_size = 0.0;
-  double latency_ms = 0.0;
+  ProfileEntry values;
   std::string where;
-  std::string batch_text;
-  std::string latency_text;
 };
 
 Status check_entry(const Entry& entry, const Entry* previous) {
-  const double b = entry.batch_size;
-  if (!(b >= 1.0 && b <= LatencyProfile::kMaxSupportedBatch && b == std::floor(b))) {
-    return Error{entry.where + "batch_size '" + entry.batch_text + "': expected a whole number in [1, " +
-                 std::to_string(LatencyProfile::kMaxSupportedBatch) + "]"};
-  }
-  if (previous == nullptr && b != 1.0) {
-    return Error{entry.where + "batch_size '" + entry.batch_text + "': expected 1 (the table starts at batch size 1)"};
-  }
-  if (previous != nullptr && !(b > previous->batch_size)) {
-    return Error{entry.where + "batch_size '" + entry.batch_text + "': expected a batch size above the previous " +
-                 previous->batch_text + " (batch sizes must increase strictly)"};
-  }
-  if (!(entry.latency_ms > 0.0 && std::isfinite(entry.latency_ms))) {
-    return Error{entry.where + "latency_ms '" + entry.latency_text + "': expected a finite latency > 0"};
-  }
-  if (previous != nullptr && entry.latency_ms < previous->latency_ms) {
-    return Error{entry.where + "latency_ms '" + entry.latency_text + "': expected at least the previous " +
-                 previous->latency_text + " (latency must not decrease as the batch grows)"};
+  if (std::string problem = profile_value_problem(entry.values); !problem.empty()) return Error{entry.where + problem};
+  if (std::string problem = profile_order_problem(previous == nullptr ? nullptr : &previous->values, entry.values);
+      !problem.empty()) {
+    return Error{entry.where + problem};
   }
   return Ok{};
 }
@@ -48,11 +30,11 @@ std::vector<std::int64_t> tabulate(const std::vector<Entry>& entries, int max_ba
   std::vector<std::int64_t> table(static_cast<std::size_t>(max_batch));
   std::size_t upper = 0;  // the first entry at or above b
   for (int b = 1; b <= max_batch; ++b) {
-    while (entries[upper].batch_size < b) ++upper;
-    const Entry& hi = entries[upper];
+    while (entries[upper].values.batch_size < b) ++upper;
+    const ProfileEntry& hi = entries[upper].values;
     double latency_ms = hi.latency_ms;
     if (hi.batch_size > b) {
-      const Entry& lo = entries[upper - 1];
+      const ProfileEntry& lo = entries[upper - 1].values;
       const double fraction = (b - lo.batch_size) / (hi.batch_size - lo.batch_size);
       latency_ms = lo.latency_ms + fraction * (hi.latency_ms - lo.latency_ms);
     }
@@ -67,14 +49,39 @@ Result<std::vector<std::int64_t>> build_table(const std::vector<Entry>& entries,
 
 }  // namespace
 
+std::string profile_value_problem(const ProfileEntry& entry) {
+  const double b = entry.batch_size;
+  if (!(b >= 1.0 && b <= kMaxBatchSize && b == std::floor(b))) {
+    return "batch_size '" + entry.batch_text + "': expected " + std::string(kBatchSizeRule);
+  }
+  if (!(entry.latency_ms > 0.0 && entry.latency_ms <= kMaxLatencyMs)) {
+    return "latency_ms '" + entry.latency_text + "': expected " + std::string(kLatencyRule);
+  }
+  return {};
+}
+
+std::string profile_order_problem(const ProfileEntry* previous, const ProfileEntry& entry) {
+  if (previous == nullptr) {
+    if (entry.batch_size == 1.0) return {};
+    return "expected the first batch_size to be 1, got " + entry.batch_text;
+  }
+  if (!(entry.batch_size > previous->batch_size)) {
+    return "expected batch sizes in increasing order, got " + entry.batch_text + " after " + previous->batch_text;
+  }
+  if (entry.latency_ms < previous->latency_ms) {
+    return "expected latency_ms not to fall as batches grow, got " + entry.latency_text + " at batch_size " +
+           entry.batch_text + " after " + previous->latency_text + " at " + previous->batch_text;
+  }
+  return {};
+}
+
 Result<LatencyProfile> LatencyProfile::from_pairs(const std::vector<std::pair<int, double>>& batch_latency_ms,
                                                   std::string_view source_name, std::optional<int> max_batch) {
   std::vector<Entry> entries;
   for (std::size_t i = 0; i < batch_latency_ms.size(); ++i) {
     const auto& [batch, latency] = batch_latency_ms[i];
-    entries.push_back({static_cast<double>(batch), latency,
-                       std::string(source_name) + ": entry " + std::to_string(i + 1) + ": ", std::to_string(batch),
-                       format_number(latency)});
+    entries.push_back({{static_cast<double>(batch), latency, std::to_string(batch), format_number(latency)},
+                       std::string(source_name) + ": entry " + std::to_string(i + 1) + ": "});
   }
   auto table = build_table(entries, source_name, max_batch);
   if (!table) return table.error();
@@ -88,7 +95,7 @@ Result<LatencyProfile> LatencyProfile::parse_csv(std::string_view csv_text, std:
   std::vector<Entry> entries;
   for (const auto& row : rows.value()) {
     entries.push_back(
-        {row.values[0], row.values[1], csv_error(source_name, row.line_number, ""), row.texts[0], row.texts[1]});
+        {{row.values[0], row.values[1], row.texts[0], row.texts[1]}, csv_error(source_name, row.line_number, "")});
   }
   auto table = build_table(entries, source_name, max_batch);
   if (!table) return table.error();
@@ -115,7 +122,7 @@ Result<std::vector<std::int64_t>> build_table(const std::vector<Entry>& entries,
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (auto status = check_entry(entries[i], i == 0 ? nullptr : &entries[i - 1]); !status) return status.error();
   }
-  const auto largest = static_cast<int>(entries.back().batch_size);
+  const auto largest = static_cast<int>(entries.back().values.batch_size);
   if (max_batch && (*max_batch < 1 || *max_batch > largest)) {
     return Error{std::string(source_name) + ": max_batch " + std::to_string(*max_batch) + ": expected a value in [1, " +
                  std::to_string(largest) + "] (the profile's largest batch size; it is not extrapolated)"};

@@ -3,7 +3,7 @@
 //
 // Given as a table of (batch_size, latency_ms), from a CSV file
 //
-//   batch_size,latency_ms     # header optional (engine/trace/numeric_csv.hpp has the dialect)
+//   batch_size,latency_ms     # header optional (base/csv/numeric_csv.hpp has the dialect)
 //   1,12.5
 //   8,30
 //   32,95
@@ -28,10 +28,30 @@
 
 namespace pipescale::roles {
 
+// The rules of a profile's entries, written once: the config checks them up front (so that a bad
+// profile stops a run before any process starts) and LatencyProfile checks them again as it
+// builds a Worker's table, both through the two functions below.
+inline constexpr int kMaxBatchSize = 65536;
+inline constexpr double kMaxLatencyMs = 3'600'000.0;  // one hour
+inline constexpr std::string_view kBatchSizeRule = "a whole number of requests from 1 to 65536";
+inline constexpr std::string_view kLatencyRule = "a positive number of milliseconds, at most 3600000";
+
+// One entry as read, with its values as written (for messages).
+struct ProfileEntry {
+  double batch_size = 0.0;
+  double latency_ms = 0.0;
+  std::string batch_text;
+  std::string latency_text;
+};
+
+// What is wrong with the entry's own values ("batch_size '2.5': expected ..."), or "".
+[[nodiscard]] std::string profile_value_problem(const ProfileEntry& entry);
+// What is wrong with the entry given the one before it (nullptr for the first): the table starts
+// at batch size 1, batch sizes strictly increase, latencies do not fall. "" when it is in order.
+[[nodiscard]] std::string profile_order_problem(const ProfileEntry* previous, const ProfileEntry& entry);
+
 class LatencyProfile {
  public:
-  static constexpr int kMaxSupportedBatch = 65536;  // as the config accepts
-
   // `source_name` (a path, a config key) starts every error message. `max_batch`, when given,
   // caps the batch size below the table's largest entry; it must lie in [1, largest entry].
   static Result<LatencyProfile> from_pairs(const std::vector<std::pair<int, double>>& batch_latency_ms,

@@ -110,6 +110,9 @@ struct ClientStats {
   SharedSummary send_lag;                                               // actual - intended send
   std::array<SharedSummary, kHopKindCount> hops;
   std::array<StageBreakdown, kMaxStages> stages;
+  // [stage]: Worker time spent on requests that were later dropped or failed, each request's share
+  // of its batch ((finished - started) / batch size), from the stamps it came back with.
+  std::array<Gauge, kMaxStages> wasted_ns;
   SharedHistogram latency_bins;
   SharedHistogram hop_bins;  // every hop a returned request carries the stamps of
   SharedValue<std::uint32_t> row_capacity;

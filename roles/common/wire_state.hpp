@@ -1,5 +1,9 @@
 #pragma once
-// roles::WorkerState <-> schema::WorkerState (the wire enum keeps 0 for "field missing").
+// Values read off the wire, made safe to use: roles::WorkerState <-> schema::WorkerState (the
+// wire enum keeps 0 for "field missing"), and a peer's backlog estimate bounded.
+#include <algorithm>
+#include <cstdint>
+
 #include "roles/common/worker_state.hpp"
 #include "schemas/control_generated.h"
 
@@ -23,6 +27,12 @@ constexpr WorkerState from_wire(schema::WorkerState state) {
     case schema::WorkerState::Draining: return WorkerState::kDraining;
     default: return WorkerState::kOff;
   }
+}
+
+// A backlog_ns a peer reported (Response, BatchResponse, QueueInformation): untrusted, so bounded
+// to [0, one hour], past any SLO a config accepts.
+constexpr std::int64_t bounded_backlog_ns(std::int64_t reported_ns) {
+  return std::clamp<std::int64_t>(reported_ns, 0, 3'600'000'000'000);
 }
 
 }  // namespace pipescale::roles

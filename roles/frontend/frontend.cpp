@@ -8,7 +8,6 @@
 namespace pipescale::roles {
 namespace {
 
-constexpr std::int64_t kSecondNs = 1'000'000'000;
 constexpr auto kFailedPrecondition = static_cast<std::uint16_t>(ipc::StatusCode::kFailedPrecondition);
 
 std::size_t reason_index(schema::DropReason reason) {
@@ -27,6 +26,7 @@ Frontend::Frontend(const Clock& clock, const FrontendSettings& settings, Latency
       links_(workers.size()),
       views_(workers.size()),
       scratch_views_(workers.size()),
+      free_at_(),
       client_(&client),
       scheduler_(&scheduler),
       stats_(&stats),
@@ -42,6 +42,7 @@ Frontend::Frontend(const Clock& clock, const FrontendSettings& settings, Latency
     batch.request_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
     batch.client_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
   }
+  free_at_.reserve(workers.size());
   worker_plan_.to_start.reserve(workers.size());
   worker_plan_.to_stop.reserve(workers.size());
   offsets_.reserve(static_cast<std::size_t>(profile_.max_batch()));
@@ -65,20 +66,54 @@ bool Frontend::ready() const {
   return count_workers(WorkerState::kActive) >= std::min(settings_.initial_workers, alive);
 }
 
-void Frontend::start(std::int64_t start_ns) {
-  started_ = true;
-  start_ns_ = start_ns;
-  current_row_ = 0;
-}
+void Frontend::start(std::int64_t start_ns) { rows_.start(start_ns); }
 
 void Frontend::pop_front() {
   queue_head_ = (queue_head_ + 1) % queue_.size();
   --queue_count_;
 }
 
-// Even started now alone in a batch, it would reach the Client after its deadline.
-bool Frontend::hopeless(const RequestRecord& record, std::int64_t now_ns) const {
-  return should_drop(now_ns, record.deadline_ns, profile_, settings_.path);
+void Frontend::collect_free_times(std::int64_t now_ns) {
+  free_at_.clear();
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    if (links_[i].dead || views_[i].state != WorkerState::kActive) continue;
+    free_at_.push_back(std::max(now_ns, views_[i].busy_until_ns));
+  }
+  std::sort(free_at_.begin(), free_at_.end());
+}
+
+std::int64_t Frontend::estimated_finish(std::size_t position, std::size_t length, std::int64_t now_ns) const {
+  return estimate_finish_ns(now_ns, position, length, target_batch_, free_at_, profile_);
+}
+
+// The stage's drop policy (frontend_policy.hpp): by default, whether its estimated completion,
+// with what lies ahead of it here and after this stage, misses its deadline.
+bool Frontend::hopeless(const RequestRecord& record, std::int64_t finish_ns, std::int64_t now_ns) const {
+  return should_drop(settings_.drop, now_ns, finish_ns, record.deadline_ns, profile_, settings_.path,
+                     downstream_backlog(now_ns));
+}
+
+// The first moment the head's drop rule holds if nothing else changes: cut alone, it cannot start
+// before now, so it turns hopeless once now + L(1) + the path passes the deadline.
+std::int64_t Frontend::head_hopeless_at() const {
+  if (settings_.drop == DropPolicy::kStartNow) {
+    return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
+  }
+  return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() - downstream_backlog_ns_ +
+         1;  // the backlog as reported: it only shrinks with age, so this is the earliest
+}
+
+// A backlog is a wait: sampled_ns later it has drained by as much, unless new reports say it has
+// not. Aging it keeps a stale report from shedding forever: a stage that sheds everything sends
+// the next stage nothing, and so hears nothing new from it.
+std::int64_t Frontend::downstream_backlog(std::int64_t now_ns) const {
+  return std::max<std::int64_t>(0, downstream_backlog_ns_ - std::max<std::int64_t>(0, now_ns - downstream_sampled_ns_));
+}
+
+void Frontend::note_downstream_backlog(std::int64_t backlog_ns, std::int64_t sampled_ns) {
+  if (sampled_ns < downstream_sampled_ns_) return;
+  downstream_sampled_ns_ = sampled_ns;
+  downstream_backlog_ns_ = bounded_backlog_ns(backlog_ns);
 }
 
 void Frontend::drop(RequestRecord& record, schema::DropReason reason, std::int64_t now_ns) {
@@ -113,10 +148,15 @@ void Frontend::on_send_request(const schema::Request& request,
   record.stage = settings_.stage;
   record.visit(settings_.stage) = schema::StageVisit{};
   record.visit(settings_.stage).mutable_timestamps().mutate_arrived_ns(now);
-  (void)response.reply([id](flatbuffers::FlatBufferBuilder& builder) {
-    return schema::CreateResponse(builder, id, true, schema::DropReason::None);
+  // Where it would stand at the tail, and so what a request arriving now faces from here on.
+  collect_free_times(now);
+  const std::int64_t finish = estimated_finish(queue_count_, queue_count_ + 1, now);
+  const std::int64_t backlog =
+      std::max<std::int64_t>(0, finish - now - profile_.fastest_ns()) + downstream_backlog(now);
+  (void)response.reply([id, backlog](flatbuffers::FlatBufferBuilder& builder) {
+    return schema::CreateResponse(builder, id, true, schema::DropReason::None, backlog);
   });
-  if (hopeless(record, now)) {
+  if (hopeless(record, finish, now)) {
     drop(record,
          now > record.deadline_ns ? schema::DropReason::DeadlineExpired : schema::DropReason::DeadlineUnreachable, now);
     return;
@@ -130,7 +170,16 @@ void Frontend::on_send_request(const schema::Request& request,
 }
 
 void Frontend::drop_hopeless_head(std::int64_t now_ns) {
-  while (queue_count_ > 0 && hopeless(queued(0), now_ns)) {
+  // The head leaves in the first batch. A full one (B or more queued) is cut at once at size B, so
+  // it ends L(B) after the Worker free soonest; a partial one is cut by the deadline rule in time
+  // for the head if any batch can be, so the head is hopeless only if even alone it would end too
+  // late. (A request further back was weighed at its arrival, with what was ahead of it.)
+  collect_free_times(now_ns);
+  while (
+      queue_count_ > 0 &&
+      hopeless(queued(0),
+               estimated_finish(0, queue_count_ >= static_cast<std::size_t>(target_batch_) ? queue_count_ : 1, now_ns),
+               now_ns)) {
     RequestRecord& head = queued(0);
     drop(head,
          now_ns > head.deadline_ns ? schema::DropReason::DeadlineExpired : schema::DropReason::DeadlineUnreachable,
@@ -182,9 +231,7 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
     }
     if (worker < 0) {
       // Every Worker is full or off: wait for one to report room, or for the head to turn hopeless.
-      const std::int64_t head_hopeless_at =
-          queued(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
-      recheck = std::max(now_ns + 1, head_hopeless_at);
+      recheck = settings_.drop == DropPolicy::kNever ? BatchCut::kNever : std::max(now_ns + 1, head_hopeless_at());
       break;
     }
     const auto trigger =
@@ -194,8 +241,8 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
   }
   std::int64_t timer = recheck == BatchCut::kNever ? 0 : recheck;
   if (next_report_ns_ != 0) timer = timer == 0 ? next_report_ns_ : std::min(timer, next_report_ns_);
-  if (started_) {
-    const std::int64_t row_end = start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs;
+  if (rows_.started()) {
+    const std::int64_t row_end = rows_.current_end_ns();
     timer = timer == 0 ? row_end : std::min(timer, row_end);
   }
   next_timer_ns_ = timer;
@@ -286,6 +333,7 @@ void Frontend::on_batch_answered(std::size_t slot, ipc::StatusCode code, const s
     view.queue_length = static_cast<int>(response->queue_length());
     view.busy_until_ns = response->busy_until_ns();
   }
+  note_downstream_backlog(response->downstream_backlog_ns(), response->sampled_ns());
   next_timer_ns_ = now;
 }
 
@@ -312,185 +360,13 @@ void Frontend::fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int
   batch.used = false;
 }
 
-void Frontend::on_send_feedback(const schema::Feedback& feedback,
-                                services::ResponseWriter<services::FrontendRpc::SendFeedback>& response) {
-  const std::uint64_t id = feedback.worker_id();
-  for (std::size_t i = 0; i < links_.size(); ++i) {
-    WorkerLink& link = links_[i];
-    if (link.id != id || feedback.changed_ns() < link.last_feedback_ns) continue;
-    link.last_feedback_ns = feedback.changed_ns();
-    if (feedback.order_id() == link.last_order_id) link.feedback_for_last_order = true;
-    views_[i].state = from_wire(feedback.state());
-    if (views_[i].state == WorkerState::kOff) {
-      views_[i].queue_length = 0;
-      plan_due_ = true;  // a drained Worker may be needed again
-    }
-    next_timer_ns_ = clock_->now_ns();
-  }
-  (void)response.reply(
-      [id](flatbuffers::FlatBufferBuilder& builder) { return schema::CreateFeedbackResponse(builder, id); });
-}
-
-void Frontend::on_send_queue_information(
-    const schema::QueueInformation& information,
-    services::ResponseWriter<services::FrontendRpc::SendQueueInformation>& response) {
-  const std::uint64_t id = information.worker_id();
-  for (std::size_t i = 0; i < links_.size(); ++i) {
-    if (links_[i].id != id || information.sampled_ns() < links_[i].load_sampled_ns) continue;
-    links_[i].load_sampled_ns = information.sampled_ns();
-    // Sent as a batch ends: every batch it still holds is waiting, none running.
-    views_[i].queue_length = static_cast<int>(information.queue_length());
-    views_[i].busy_until_ns = information.busy_until_ns();
-    next_timer_ns_ = clock_->now_ns();
-  }
-  (void)response.reply(
-      [id](flatbuffers::FlatBufferBuilder& builder) { return schema::CreateQueueInformationResponse(builder, id); });
-}
-
-void Frontend::on_send_batch_size(const schema::BatchSize& decision,
-                                  services::ResponseWriter<services::FrontendRpc::SendBatchSize>& response) {
-  const bool applied = decision.decision_id() > decision_id_;
-  if (applied) {
-    decision_id_ = decision.decision_id();
-    target_batch_ = std::clamp(static_cast<int>(decision.batch_size()), 1, profile_.max_batch());
-    target_workers_ = std::clamp(static_cast<int>(decision.target_workers()), 0, static_cast<int>(links_.size()));
-    stats_->decisions.add(1);
-    plan_due_ = true;
-    next_timer_ns_ = clock_->now_ns();
-  }
-  const std::uint64_t decision_id = decision.decision_id();
-  const std::uint16_t stage = settings_.stage;
-  (void)response.reply([&](flatbuffers::FlatBufferBuilder& builder) {
-    return schema::CreateBatchSizeResponse(builder, decision_id, stage, applied);
-  });
-}
-
-// Orders toward target_workers_. Dead Workers look draining to the plan, so it never starts them.
-void Frontend::plan(std::int64_t now_ns) {
-  plan_due_ = false;
-  for (std::size_t i = 0; i < views_.size(); ++i) {
-    scratch_views_[i] = views_[i];
-    if (links_[i].dead) scratch_views_[i].state = WorkerState::kDraining;
-  }
-  plan_workers(scratch_views_, target_workers_, now_ns, worker_plan_);
-  for (const std::size_t i : worker_plan_.to_start) {
-    if (!links_[i].dead) order(i, schema::OrderKind::Start, now_ns);
-  }
-  for (const std::size_t i : worker_plan_.to_stop) {
-    if (!links_[i].dead) order(i, schema::OrderKind::Stop, now_ns);
-  }
-}
-
-void Frontend::order(std::size_t worker, schema::OrderKind kind, std::int64_t now_ns) {
-  WorkerLink& link = links_[worker];
-  const std::uint64_t order_id = next_order_id_++;
-  link.last_order_id = order_id;
-  link.feedback_for_last_order = false;
-  WorkerView& view = views_[worker];
-  // What the order will do, assumed at once so that the next plan does not order it again.
-  if (kind == schema::OrderKind::Start) {
-    view.state = WorkerState::kWarming;
-  } else {
-    view.state = view.state == WorkerState::kActive && (view.queue_length > 0 || view.busy_until_ns > now_ns)
-                     ? WorkerState::kDraining
-                     : WorkerState::kOff;
-  }
-  stats_->orders.add(1);
-  const std::uint64_t worker_id = link.id;
-  const std::uint16_t stage = settings_.stage;
-  const ipc::StatusCode status = link.stub->send_order_async(
-      [&](flatbuffers::FlatBufferBuilder& builder) {
-        return schema::CreateOrder(builder, order_id, worker_id, stage, kind, now_ns);
-      },
-      now_ns + settings_.rpc_timeout_ns,
-      [this, worker, order_id](ipc::StatusCode code, const schema::OrderResponse* response) {
-        WorkerLink& answered = links_[worker];
-        if (code != ipc::StatusCode::kOk) {
-          if (code == ipc::StatusCode::kUnavailable) answered.dead = true;
-          views_[worker].state = WorkerState::kOff;
-          plan_due_ = true;
-          return;
-        }
-        // The answer says the state the order led to, unless feedback about it came first.
-        if (answered.last_order_id == order_id && !answered.feedback_for_last_order) {
-          views_[worker].state = from_wire(response->state());
-        }
-        plan_due_ = true;
-      });
-  if (status != ipc::StatusCode::kOk) {
-    if (status == ipc::StatusCode::kUnavailable) link.dead = true;
-    view.state = WorkerState::kOff;
-  }
-}
-
-void Frontend::report(std::int64_t now_ns) {
-  const std::int64_t window = std::max<std::int64_t>(1, now_ns - window_start_ns_);
-  const double seconds = static_cast<double>(window) / 1e9;
-  const double rate = static_cast<double>(window_arrivals_) / seconds;
-  const double drop_rate = static_cast<double>(window_drops_) / seconds;
-  stats_->input_rate_rps.set(rate);
-  window_arrivals_ = 0;
-  window_drops_ = 0;
-  window_start_ns_ = now_ns;
-  next_report_ns_ = now_ns + settings_.report_interval_ns;
-  plan_due_ = true;  // re-check the plan as often as the load is reported
-  const std::uint16_t stage = settings_.stage;
-  const auto queue = static_cast<std::uint32_t>(queue_count_);
-  const auto active = static_cast<std::uint32_t>(count_workers(WorkerState::kActive));
-  const auto warming = static_cast<std::uint32_t>(count_workers(WorkerState::kWarming));
-  const auto draining = static_cast<std::uint32_t>(count_workers(WorkerState::kDraining));
-  const auto batch = static_cast<std::uint32_t>(target_batch_);
-  const std::uint64_t decision = decision_id_;
-  (void)scheduler_->send_frontend_information_async(
-      [&](flatbuffers::FlatBufferBuilder& builder) {
-        return schema::CreateFrontendInformation(builder, stage, now_ns, window, rate, drop_rate, queue, active,
-                                                 warming, draining, batch, decision);
-      },
-      now_ns + settings_.rpc_timeout_ns, {});
-}
-
-void Frontend::publish_gauges() {
-  stats_->queue_length.set(static_cast<std::int64_t>(queue_count_));
-  stats_->active_workers.set(count_workers(WorkerState::kActive));
-  stats_->warming_workers.set(count_workers(WorkerState::kWarming));
-  stats_->draining_workers.set(count_workers(WorkerState::kDraining));
-  stats_->target_workers.set(target_workers_);
-  stats_->batch_size.set(target_batch_);
-}
-
-FrontendRow* Frontend::row_at(std::int64_t t_ns) {
-  const auto rows = stats_->rows();
-  if (!started_ || rows.empty() || t_ns < start_ns_) return nullptr;
-  const auto index = static_cast<std::size_t>((t_ns - start_ns_) / kSecondNs);
-  return &rows[std::min(index, rows.size() - 1)];
-}
-
-// The current row's end-of-second gauges, and the row published.
-void Frontend::seal_row() {
-  const auto rows = stats_->rows();
-  if (current_row_ >= rows.size()) return;
-  FrontendRow& row = rows[current_row_];
-  row.active_workers.set(count_workers(WorkerState::kActive));
-  row.target_workers.set(target_workers_);
-  row.batch_size.set(target_batch_);
-  stats_->rows_published.set(current_row_ + 1);
-}
-
-void Frontend::close_rows(std::int64_t now_ns) {
-  if (!started_) return;
-  while (start_ns_ + (static_cast<std::int64_t>(current_row_) + 1) * kSecondNs <= now_ns) {
-    seal_row();
-    ++current_row_;
-  }
-}
-
 void Frontend::shutdown(std::int64_t now_ns) {
   while (queue_count_ > 0) {
     drop(queued(0), schema::DropReason::ShuttingDown, now_ns);
     pop_front();
   }
   close_rows(now_ns);
-  if (started_) seal_row();  // the partial last second
+  rows_.seal_current(stats_->rows(), [this](FrontendRow& row, std::uint32_t index) { seal_row(row, index); });
   publish_gauges();
 }
 

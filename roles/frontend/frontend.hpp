@@ -24,6 +24,7 @@
 #include "roles/common/latency_profile.hpp"
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
+#include "roles/common/second_rows.hpp"
 #include "roles/frontend/frontend_policy.hpp"
 #include "services/handlers.hpp"
 #include "services/stubs.hpp"
@@ -47,6 +48,7 @@ struct FrontendSettings {
   // order; kept small enough to stay in cache (4096 records touch 1-2 MB).
   int queue_capacity = 4096;
   int max_batches_per_worker = 2;
+  DropPolicy drop = DropPolicy::kDeadline;  // frontend_policy.hpp; README.md, "The drop rule"
 };
 
 class Frontend final : public services::FrontendHandler {
@@ -102,8 +104,20 @@ class Frontend final : public services::FrontendHandler {
   };
 
   [[nodiscard]] RequestRecord& queued(std::size_t i) { return queue_[(queue_head_ + i) % queue_.size()]; }
+  [[nodiscard]] const RequestRecord& queued_const(std::size_t i) const {
+    return queue_[(queue_head_ + i) % queue_.size()];
+  }
+  [[nodiscard]] std::int64_t head_hopeless_at() const;
   void pop_front();
-  [[nodiscard]] bool hopeless(const RequestRecord& record, std::int64_t now_ns) const;
+  // The serving Workers' free times, ascending, into free_at_ (for estimate_finish_ns).
+  void collect_free_times(std::int64_t now_ns);
+  // When the request at `position` of a queue of `length` would leave this stage (free_at_ current).
+  [[nodiscard]] std::int64_t estimated_finish(std::size_t position, std::size_t length, std::int64_t now_ns) const;
+  [[nodiscard]] bool hopeless(const RequestRecord& record, std::int64_t finish_ns, std::int64_t now_ns) const;
+  // A later stage's backlog, as a Worker heard it when it sampled_ns; the newest report wins.
+  void note_downstream_backlog(std::int64_t backlog_ns, std::int64_t sampled_ns);
+  // The newest report, less the time since it was sampled.
+  [[nodiscard]] std::int64_t downstream_backlog(std::int64_t now_ns) const;
   void drop(RequestRecord& record, schema::DropReason reason, std::int64_t now_ns);
   void drop_hopeless_head(std::int64_t now_ns);
   std::size_t cut_batches(std::int64_t now_ns);
@@ -115,8 +129,8 @@ class Frontend final : public services::FrontendHandler {
   void order(std::size_t worker, schema::OrderKind kind, std::int64_t now_ns);
   void report(std::int64_t now_ns);
   void publish_gauges();
-  FrontendRow* row_at(std::int64_t t_ns);
-  void seal_row();
+  FrontendRow* row_at(std::int64_t t_ns) { return rows_.at(stats_->rows(), t_ns); }
+  void seal_row(FrontendRow& row, std::uint32_t index);
   void close_rows(std::int64_t now_ns);
 
   const Clock* clock_;
@@ -125,6 +139,9 @@ class Frontend final : public services::FrontendHandler {
   std::vector<WorkerLink> links_;
   std::vector<WorkerView> views_;
   std::vector<WorkerView> scratch_views_;
+  std::vector<std::int64_t> free_at_;  // scratch: serving Workers' free times, ascending
+  std::int64_t downstream_backlog_ns_ = 0;
+  std::int64_t downstream_sampled_ns_ = 0;
   WorkerPlan worker_plan_;
   services::ClientStub* client_;
   services::SchedulerStub* scheduler_;
@@ -149,9 +166,7 @@ class Frontend final : public services::FrontendHandler {
   std::uint64_t window_arrivals_ = 0;
   std::uint64_t window_drops_ = 0;
 
-  bool started_ = false;
-  std::int64_t start_ns_ = 0;
-  std::uint32_t current_row_ = 0;
+  SecondRows<FrontendRow> rows_;
 };
 
 }  // namespace pipescale::roles

@@ -58,6 +58,29 @@ bool should_drop(std::int64_t now_ns, std::int64_t deadline_ns, const LatencyPro
   return now_ns + profile.fastest_ns() + path.total_ns() > deadline_ns;
 }
 
+std::int64_t estimate_finish_ns(std::int64_t now_ns, std::size_t position, std::size_t queue_length, int batch_size,
+                                std::span<const std::int64_t> free_at_ns, const LatencyProfile& profile) {
+  const auto b = static_cast<std::size_t>(std::clamp(batch_size, 1, profile.max_batch()));
+  const std::size_t length = std::max(queue_length, position + 1);
+  const std::size_t batch = position / b;
+  const std::size_t workers = std::max<std::size_t>(1, free_at_ns.size());
+  const std::int64_t first_free = free_at_ns.empty() ? now_ns : std::max(now_ns, free_at_ns[batch % workers]);
+  const auto rounds = static_cast<std::int64_t>(batch / workers);
+  const auto own_size = static_cast<int>(std::min(b, length - batch * b));
+  return first_free + rounds * profile.latency_ns(static_cast<int>(b)) + profile.latency_ns(own_size);
+}
+
+bool should_drop(DropPolicy policy, std::int64_t now_ns, std::int64_t finish_ns, std::int64_t deadline_ns,
+                 const LatencyProfile& profile, const DeadlinePath& path, std::int64_t downstream_backlog_ns) {
+  switch (policy) {
+    case DropPolicy::kDeadline:
+      return finish_ns + path.total_ns() + std::max<std::int64_t>(0, downstream_backlog_ns) > deadline_ns;
+    case DropPolicy::kStartNow: return should_drop(now_ns, deadline_ns, profile, path);
+    case DropPolicy::kNever: return false;
+  }
+  return false;
+}
+
 BatchCut decide_batch_cut(std::int64_t now_ns, int queue_length, int target_batch_size, std::int64_t oldest_deadline_ns,
                           const LatencyProfile& profile, const DeadlinePath& path, std::int64_t slack_ns) {
   if (queue_length <= 0) return {};

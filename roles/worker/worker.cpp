@@ -109,7 +109,8 @@ void Worker::on_send_batch(const schema::Batch& batch,
   const auto queue_length = static_cast<std::uint32_t>(batch_count_);
   const std::int64_t busy_until = busy_until_ns(now);
   (void)response.reply([&](flatbuffers::FlatBufferBuilder& builder) {
-    return schema::CreateBatchResponse(builder, batch_id, worker_id, accept, queue_length, busy_until, now);
+    return schema::CreateBatchResponse(builder, batch_id, worker_id, accept, queue_length, busy_until, now,
+                                       downstream_backlog(now));
   });
 }
 
@@ -197,7 +198,11 @@ void Worker::forward(RequestRecord& record, std::int64_t now_ns) {
           report_to_client(id, client_id,
                            Outcome{schema::Outcome::Failed, static_cast<std::uint16_t>(stage + 1),
                                    schema::DropReason::None, static_cast<std::uint16_t>(code), now});
-        } else if (!response->accepted()) {
+        } else if (response->accepted()) {
+          // The next stage's backlog, passed on to this stage's Frontend with the next report.
+          downstream_backlog_ns_ = bounded_backlog_ns(response->backlog_ns());
+          downstream_heard_ns_ = now;
+        } else {
           report_to_client(
               id, client_id,
               Outcome{schema::Outcome::Dropped, static_cast<std::uint16_t>(stage + 1), response->reason(), 0, now});
@@ -227,9 +232,15 @@ void Worker::send_queue_information(std::int64_t now_ns) {
   const std::int64_t busy_until = busy_until_ns(now_ns);
   (void)frontend_->send_queue_information_async(
       [&](flatbuffers::FlatBufferBuilder& builder) {
-        return schema::CreateQueueInformation(builder, id, stage, waiting, requests, busy_until, now_ns);
+        return schema::CreateQueueInformation(builder, id, stage, waiting, requests, busy_until, now_ns,
+                                              downstream_backlog(now_ns));
       },
       now_ns + settings_.rpc_timeout_ns, {});
+}
+
+// The next stage's backlog as last heard, less the time since: a wait drains as time passes.
+std::int64_t Worker::downstream_backlog(std::int64_t now_ns) const {
+  return std::max<std::int64_t>(0, downstream_backlog_ns_ - std::max<std::int64_t>(0, now_ns - downstream_heard_ns_));
 }
 
 int Worker::queued_requests() const { return static_cast<int>(record_count_); }

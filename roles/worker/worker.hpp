@@ -69,6 +69,7 @@ class Worker final : public services::WorkerHandler {
   void send_queue_information(std::int64_t now_ns);
   [[nodiscard]] std::int64_t busy_until_ns(std::int64_t now_ns) const;
   [[nodiscard]] int queued_requests() const;
+  [[nodiscard]] std::int64_t downstream_backlog(std::int64_t now_ns) const;
 
   const Clock* clock_;
   WorkerSettings settings_;
@@ -94,6 +95,8 @@ class Worker final : public services::WorkerHandler {
   bool running_ = false;  // the batch at batch_head_ is being processed
   std::int64_t started_ns_ = 0;
   std::int64_t finish_ns_ = 0;
+  std::int64_t downstream_backlog_ns_ = 0;  // the next stage's backlog_ns, from its newest answer
+  std::int64_t downstream_heard_ns_ = 0;
 
   std::int64_t next_publish_ns_ = 0;
   LatencyHistogram dispatch_hop_;

@@ -10,7 +10,7 @@
 // expected number of arrivals in any window is the integral of the rate over it; nothing ever
 // lands in a zero-rate stretch. For Poisson this is the exact non-homogeneous Poisson process
 // (thinning would give the same law at more cost); for the other kinds it is the standard
-// time-rescaled renewal process. See engine/trace/README.md.
+// time-rescaled renewal process. See roles/client/trace/README.md.
 #include <cstdint>
 #include <optional>
 #include <vector>

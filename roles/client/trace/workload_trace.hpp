@@ -1,6 +1,6 @@
 #pragma once
 // A workload trace: the Client's request rate over time, piecewise constant. The file format and
-// its rules are in engine/trace/README.md; in short:
+// its rules are in roles/client/trace/README.md; in short:
 //
 //   time_s,rate_rps   # header optional
 //   0,100      # 100 requests/s from 0 s ...

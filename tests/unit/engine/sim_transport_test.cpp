@@ -15,7 +15,6 @@
 namespace pipescale::test {
 namespace {
 
-using ManualClock;
 using engine::SimNetwork;
 using engine::SimTransport;
 using ipc::StatusCode;

@@ -43,16 +43,21 @@ TEST_F(SweepTableTest, WritesAHeaderAndOneRowPerPointWithFixedDecimals) {
   heavier.slo_attainment = 0.61234;
   heavier.latency_ms.p99 = 612.3456;
   heavier.stages.pop_back();  // no classify: its cells stay empty
+  heavier.goodput_rps = 1234.56;
+  heavier.wasted_fraction = 0.04321;  // the lighter run has neither: a folder written before them
   const std::vector<SweepPoint> points{{"1", dir() / "rate_1", two_stage_summary()}, {"2", dir() / "rate_2", heavier}};
 
   ASSERT_TRUE(write_sweep_csv(dir() / "sweep.csv", "client.rate_scale", points).ok());
 
-  EXPECT_EQ(test::read_text(dir() / "sweep.csv"),
-            "client.rate_scale,mode,sent,completed,dropped,failed,slo_attainment,drop_rate,p50_ms,p90_ms,p99_ms,"
-            "p999_ms,hop_p50_us,worker_seconds,detect_dropped,detect_worker_seconds,classify_dropped,"
-            "classify_worker_seconds,run_dir\n"
-            "1,run,4000,3900,80,20,0.9500,0.0200,40.500,90.250,210.125,260.000,3.3,90.750,60,60.500,20,30.250,rate_1\n"
-            "2,simulate,8000,3900,2000,20,0.6123,0.2500,40.500,90.250,612.346,260.000,3.3,60.500,60,60.500,,,rate_2\n");
+  EXPECT_EQ(
+      test::read_text(dir() / "sweep.csv"),
+      "client.rate_scale,mode,sent,completed,dropped,failed,slo_attainment,drop_rate,p50_ms,p90_ms,p99_ms,"
+      "p999_ms,hop_p50_us,worker_seconds,goodput_rps,wasted_fraction,detect_dropped,detect_worker_seconds,"
+      "classify_dropped,"
+      "classify_worker_seconds,run_dir\n"
+      "1,run,4000,3900,80,20,0.9500,0.0200,40.500,90.250,210.125,260.000,3.3,90.750,,,60,60.500,20,30.250,rate_1\n"
+      "2,simulate,8000,3900,2000,20,0.6123,0.2500,40.500,90.250,612.346,260.000,3.3,60.500,1234.6,0.0432,60,60.500,,,"
+      "rate_2\n");
 }
 
 TEST_F(SweepTableTest, QuotesCellsWithACommaOrAQuote) {

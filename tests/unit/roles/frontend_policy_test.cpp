@@ -1,5 +1,6 @@
 #include "roles/frontend/frontend_policy.hpp"
 
+#include <array>
 #include <gtest/gtest.h>
 #include <vector>
 
@@ -34,6 +35,56 @@ TEST(ShouldDrop, CountsOnlyThisStageAtTheLastStage) {
 }
 
 // --- batch cut ---
+
+// The worked example of roles/frontend/README.md: detect's profile, 100 requests queued at batch
+// size 32, three Workers free now, in 20 ms and in 50 ms.
+LatencyProfile detect() {
+  return std::move(LatencyProfile::from_pairs({{1, 10.0}, {8, 25.0}, {16, 40.0}, {32, 70.0}}, "detect")).value();
+}
+constexpr std::array<std::int64_t, 3> kFreeAt{0, 20 * kMs, 50 * kMs};
+
+TEST(EstimateFinish, PutsTheArrivalInTheFourthBatchOnTheSoonestFreeWorkerAfterOneRound) {
+  // Batch 100 / 32 = 3 goes to Worker 3 mod 3 = 0 after 3 div 3 = 1 round of L(32) = 70 ms, and
+  // holds 101 - 96 = 5 requests: L(5) = 10 + 4/7 * 15 ms.
+  const std::int64_t l5 = detect().latency_ns(5);
+  EXPECT_EQ(l5, 18'571'429);
+  EXPECT_EQ(estimate_finish_ns(0, 100, 101, 32, kFreeAt, detect()), 70 * kMs + l5);
+}
+
+TEST(EstimateFinish, StartsTheHeadOnTheWorkerFreeSoonestWithItsWholeBatch) {
+  EXPECT_EQ(estimate_finish_ns(0, 0, 101, 32, kFreeAt, detect()), 70 * kMs);
+  EXPECT_EQ(estimate_finish_ns(0, 0, 1, 32, kFreeAt, detect()), 10 * kMs);
+}
+
+TEST(EstimateFinish, SpreadsConsecutiveBatchesOverTheWorkersInTheOrderTheyFreeUp) {
+  EXPECT_EQ(estimate_finish_ns(0, 32, 64, 32, kFreeAt, detect()), 20 * kMs + 70 * kMs);
+  EXPECT_EQ(estimate_finish_ns(0, 64, 96, 32, kFreeAt, detect()), 50 * kMs + 70 * kMs);
+}
+
+TEST(EstimateFinish, TakesAStageWithoutActiveWorkersAsOneFreeNow) {
+  EXPECT_EQ(estimate_finish_ns(5 * kMs, 40, 41, 32, {}, detect()), 5 * kMs + 70 * kMs + detect().latency_ns(9));
+}
+
+TEST(EstimateFinish, NeverStartsBeforeNow) {
+  EXPECT_EQ(estimate_finish_ns(30 * kMs, 0, 1, 32, kFreeAt, detect()), 40 * kMs);
+}
+
+TEST(ShouldDropByPolicy, DeadlineDropsTheExampleArrivalThatTheStartNowRuleAdmits) {
+  const std::int64_t finish = estimate_finish_ns(0, 100, 101, 32, kFreeAt, detect());
+  const DeadlinePath classify{5 * kMs, 0};
+  // finish 88.57 ms + classify's L(1) 5 ms + its reported backlog 12 ms = 105.57 ms > 100 ms.
+  EXPECT_TRUE(should_drop(DropPolicy::kDeadline, 0, finish, 100 * kMs, detect(), classify, 12 * kMs));
+  EXPECT_FALSE(should_drop(DropPolicy::kDeadline, 0, finish, 106 * kMs, detect(), classify, 12 * kMs));
+  EXPECT_FALSE(should_drop(DropPolicy::kStartNow, 0, finish, 100 * kMs, detect(), classify, 12 * kMs));
+}
+
+TEST(ShouldDropByPolicy, NeverDropsUnderNever) {
+  EXPECT_FALSE(should_drop(DropPolicy::kNever, 200 * kMs, 300 * kMs, 100 * kMs, detect(), DeadlinePath{}, 0));
+}
+
+TEST(ShouldDropByPolicy, IgnoresANegativeBacklog) {
+  EXPECT_FALSE(should_drop(DropPolicy::kDeadline, 0, 90 * kMs, 100 * kMs, detect(), DeadlinePath{}, -50 * kMs));
+}
 
 TEST(DecideBatchCut, WaitsWhileTheQueueIsEmpty) {
   const BatchCut cut = decide_batch_cut(0, 0, 4, 0, profile(), kPath, 0);

@@ -98,27 +98,33 @@ TEST(LatencyProfile, RefusesATraceGivenAsAProfile) {
 
 TEST(LatencyProfile, RefusesATableThatDoesNotStartAtBatchSizeOne) {
   EXPECT_THAT(csv_error("batch_size,latency_ms\n2,10\n4,16\n"),
-              HasSubstr("model.csv:2: batch_size '2': expected 1 (the table starts at batch size 1)"));
+              HasSubstr("model.csv:2: expected the first batch_size to be 1, got 2"));
 }
 
 TEST(LatencyProfile, RefusesAFractionalBatchSize) {
   EXPECT_THAT(csv_error("batch_size,latency_ms\n1,10\n2.5,16\n"),
-              HasSubstr("model.csv:3: batch_size '2.5': expected a whole number"));
+              HasSubstr("model.csv:3: batch_size '2.5': expected a whole number of requests from 1 to 65536"));
 }
 
 TEST(LatencyProfile, RefusesBatchSizesThatDoNotIncrease) {
   EXPECT_THAT(csv_error("batch_size,latency_ms\n1,10\n4,16\n4,17\n"),
-              HasSubstr("model.csv:4: batch_size '4': expected a batch size above the previous 4"));
+              HasSubstr("model.csv:4: expected batch sizes in increasing order, got 4 after 4"));
 }
 
 TEST(LatencyProfile, RefusesALatencyThatDecreasesAsTheBatchGrows) {
   EXPECT_THAT(csv_error("batch_size,latency_ms\n1,10\n4,16\n8,15.5\n"),
-              HasSubstr("model.csv:4: latency_ms '15.5': expected at least the previous 16"));
+              HasSubstr("model.csv:4: expected latency_ms not to fall as batches grow, got 15.5 at batch_size 8 "
+                        "after 16 at 4"));
 }
 
 TEST(LatencyProfile, RefusesANonPositiveLatency) {
   EXPECT_THAT(csv_error("batch_size,latency_ms\n1,0\n"),
-              HasSubstr("model.csv:2: latency_ms '0': expected a finite latency > 0"));
+              HasSubstr("model.csv:2: latency_ms '0': expected a positive number of milliseconds, at most 3600000"));
+}
+
+TEST(LatencyProfile, StatesItsRulesWithTheirOwnBounds) {
+  EXPECT_THAT(std::string(kBatchSizeRule), HasSubstr("from 1 to " + std::to_string(kMaxBatchSize)));
+  EXPECT_THAT(std::string(kLatencyRule), HasSubstr("at most " + std::to_string(static_cast<long>(kMaxLatencyMs))));
 }
 
 TEST(LatencyProfile, RefusesAnOversizedBatch) {
@@ -128,7 +134,8 @@ TEST(LatencyProfile, RefusesAnOversizedBatch) {
 TEST(LatencyProfile, NamesTheEntryOfAnInlineTable) {
   auto profile = LatencyProfile::from_pairs({{1, 10.0}, {4, 16.0}, {2, 20.0}}, "stages[1].profile");
   ASSERT_FALSE(profile.ok());
-  EXPECT_THAT(profile.error().message, HasSubstr("stages[1].profile: entry 3: batch_size '2'"));
+  EXPECT_THAT(profile.error().message,
+              HasSubstr("stages[1].profile: entry 3: expected batch sizes in increasing order, got 2 after 4"));
 }
 
 TEST(LatencyProfile, RefusesAnEmptyInlineTable) {
