@@ -1,7 +1,7 @@
 #pragma once
 // The simulator twin of a run: every role of the pipeline (the Client, each stage's Frontend and
 // Workers, the Scheduler) built from the config exactly as `pipescale run` builds them, with the
-// very same classes and settings (engine/runtime/role_settings.hpp), but all in this process, on a
+// very same assembly (engine/runtime/role_assembly.hpp: stubs, agents, dispatchers), but all in this process, on a
 // virtual clock (ManualClock), talking over a SimNetwork (sim_transport.hpp).
 //
 // Discrete events: time stands still while anything can happen at the current instant; every
