@@ -93,14 +93,12 @@ bool Frontend::hopeless(const RequestRecord& record, std::int64_t finish_ns, std
                      downstream_backlog(now_ns));
 }
 
-// The first moment the head's drop rule holds if nothing else changes: cut alone, it cannot start
-// before now, so it turns hopeless once now + L(1) + the path passes the deadline.
+// The first moment the head's drop rule can hold with nothing but time passing. Its Workers' free
+// times are fixed until they report, and an aging backlog shrinks as fast as time grows, so
+// t + downstream(t) stays put until the backlog is spent: what time alone changes is now + L(1) +
+// path passing the deadline, the same moment for every policy that drops.
 std::int64_t Frontend::head_hopeless_at() const {
-  if (settings_.drop == DropPolicy::kStartNow) {
-    return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
-  }
-  return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() - downstream_backlog_ns_ +
-         1;  // the backlog as reported: it only shrinks with age, so this is the earliest
+  return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
 }
 
 // A backlog is a wait: sampled_ns later it has drained by as much, unless new reports say it has
