@@ -147,6 +147,7 @@ class FakeFrontend final : public services::FrontendHandler {
     std::uint32_t queued_requests = 0;
     std::int64_t busy_until_ns = 0;
     std::int64_t sampled_ns = 0;
+    std::int64_t downstream_backlog_ns = 0;
   };
   struct BatchSizeSeen {
     std::int64_t at_ns = 0;
@@ -166,6 +167,7 @@ class FakeFrontend final : public services::FrontendHandler {
   std::vector<BatchSizeSeen> batch_sizes;
   std::optional<StatusCode> fail_requests_with;  // answer SendRequest with this status
   schema::DropReason refuse_requests_with = schema::DropReason::None;
+  std::int64_t backlog_ns = 0;  // the backlog every answer to SendRequest reports
 
   void on_send_request(const schema::Request& request,
                        services::ResponseWriter<services::FrontendRpc::SendRequest>& response) override {
@@ -176,8 +178,9 @@ class FakeFrontend final : public services::FrontendHandler {
     requests.push_back(received(request, clock_->now_ns()));
     const std::uint64_t id = request.request_id();
     const schema::DropReason reason = refuse_requests_with;
-    (void)response.reply([id, reason](flatbuffers::FlatBufferBuilder& builder) {
-      return schema::CreateResponse(builder, id, reason == schema::DropReason::None, reason);
+    const std::int64_t backlog = backlog_ns;
+    (void)response.reply([id, reason, backlog](flatbuffers::FlatBufferBuilder& builder) {
+      return schema::CreateResponse(builder, id, reason == schema::DropReason::None, reason, backlog);
     });
   }
   void on_send_feedback(const schema::Feedback& message,
@@ -192,7 +195,8 @@ class FakeFrontend final : public services::FrontendHandler {
       const schema::QueueInformation& message,
       services::ResponseWriter<services::FrontendRpc::SendQueueInformation>& response) override {
     queue_information.push_back({clock_->now_ns(), message.worker_id(), message.queue_length(),
-                                 message.queued_requests(), message.busy_until_ns(), message.sampled_ns()});
+                                 message.queued_requests(), message.busy_until_ns(), message.sampled_ns(),
+                                 message.downstream_backlog_ns()});
     const std::uint64_t id = message.worker_id();
     (void)response.reply(
         [id](flatbuffers::FlatBufferBuilder& builder) { return schema::CreateQueueInformationResponse(builder, id); });

@@ -58,6 +58,27 @@ class FrontendTest : public ::testing::Test {
                   world_.clock.now_ns() + kFar, {}),
               StatusCode::kOk);
   }
+  // The same, keeping the backlog_ns its answer carries in backlogs_.
+  void send_request_noting_backlog(std::uint64_t id, std::int64_t deadline_ns) {
+    const RequestRecord record = request_record(id, world_.clock.now_ns(), deadline_ns, kStage, 3);
+    ASSERT_EQ(to_frontend_.send_request_async(
+                  [&](flatbuffers::FlatBufferBuilder& builder) { return build_request(builder, record); },
+                  world_.clock.now_ns() + kFar,
+                  [this](StatusCode code, const schema::Response* response) {
+                    if (code == StatusCode::kOk) backlogs_.push_back(response->backlog_ns());
+                  }),
+              StatusCode::kOk);
+  }
+  // The test as Worker `worker_id`, passing on the next stage's backlog with an idle queue.
+  void send_downstream_backlog(std::uint64_t worker_id, std::int64_t backlog_ns) {
+    const std::int64_t now = world_.clock.now_ns();
+    ASSERT_EQ(to_frontend_.send_queue_information_async(
+                  [&](flatbuffers::FlatBufferBuilder& builder) {
+                    return schema::CreateQueueInformation(builder, worker_id, kStage, 0, 0, now, now, backlog_ns);
+                  },
+                  now + kFar, {}),
+              StatusCode::kOk);
+  }
   // The test as the Scheduler.
   void send_batch_size(std::uint64_t decision_id, std::uint32_t batch_size, std::uint32_t workers) {
     ASSERT_EQ(to_frontend_.send_batch_size_async(
@@ -97,6 +118,7 @@ class FrontendTest : public ::testing::Test {
   StatsBlock<FrontendStats> stats_;
   std::optional<Frontend> frontend_;
   std::optional<services::FrontendDispatcher> dispatcher_;
+  std::vector<std::int64_t> backlogs_;
   SimTransport& driver_ = world_.process("driver");
   services::FrontendStub to_frontend_{AgentWorld::connect(driver_, "frontend1")};
 };
@@ -291,6 +313,84 @@ TEST_F(FrontendTest, DropsWhatIsQueuedBackToTheClientOnShutdown) {
   }
   EXPECT_THAT(worker(0).batches, IsEmpty());
   EXPECT_EQ(stats_->queue_length.get(), 0);
+}
+
+// The drop rule counts the queue (roles/frontend/README.md): batches of one on one Worker taking
+// L(1) = 10 ms, three requests ahead, so the fourth starts 30 ms after it arrives and ends at 40 ms;
+// with the next stage's 5 ms it needs 45 ms. The start-now rule would keep it (10 + 5 <= 45).
+TEST_F(FrontendTest, DropsAnArrivalThatTheRequestsQueuedAheadOfItWouldMakeLate) {
+  FrontendSettings settings = settings_with(1, 1);
+  settings.path.later_stages_fastest_ns = 5 * kMs;
+  make_frontend(settings, 1);
+  prepare();
+  const std::int64_t arrives = world_.clock.now_ns() + kHop;
+  for (std::uint64_t id = 1; id <= 3; ++id) send_request(id, kStart + kFar);
+  send_request(4, arrives + 45 * kMs - 1);
+  send_request(5, arrives + 45 * kMs);
+  run_until(arrives + kHop);
+
+  ASSERT_EQ(client().requests.size(), 1u);
+  EXPECT_EQ(client().requests[0].request_id, 4u);
+  EXPECT_EQ(client().requests[0].drop_reason, schema::DropReason::DeadlineUnreachable);
+  EXPECT_EQ(client().requests[0].ended_ns, arrives);
+}
+
+TEST_F(FrontendTest, KeepsWhatTheQueueMakesLateUnderTheStartNowRule) {
+  FrontendSettings settings = settings_with(1, 1);
+  settings.path.later_stages_fastest_ns = 5 * kMs;
+  settings.drop = DropPolicy::kStartNow;
+  make_frontend(settings, 1);
+  prepare();
+  const std::int64_t arrives = world_.clock.now_ns() + kHop;
+  for (std::uint64_t id = 1; id <= 3; ++id) send_request(id, kStart + kFar);
+  send_request(4, arrives + 45 * kMs - 1);
+  run_until(arrives + kHop);
+
+  EXPECT_THAT(client().requests, IsEmpty());
+}
+
+// Each answer tells the sender what a request arriving then faces beyond this stage's L(1): batches
+// of one on one Worker, so the n-th arrival waits (n - 1) * 10 ms.
+TEST_F(FrontendTest, AnswersEachRequestWithTheBacklogAheadOfIt) {
+  make_frontend(settings_with(1, 1), 1);
+  prepare();
+  for (std::uint64_t id = 1; id <= 3; ++id) send_request_noting_backlog(id, kStart + kFar);
+  run_for(2 * kHop);
+
+  EXPECT_THAT(backlogs_, ElementsAre(0, 10 * kMs, 20 * kMs));
+}
+
+// A Worker passes on the next stage's backlog; it counts in the drop rule, less its age. Reported
+// 30 ms at t0, it is 30 ms - kHop when the requests arrive: L(1) 10 ms + 5 ms + that is needed.
+TEST_F(FrontendTest, DropsWhatTheLaterStagesReportedBacklogWouldMakeLate) {
+  FrontendSettings settings = settings_with(1, 1);
+  settings.path.later_stages_fastest_ns = 5 * kMs;
+  make_frontend(settings, 1);
+  prepare();
+  const std::int64_t arrives = world_.clock.now_ns() + kHop;
+  send_downstream_backlog(1, 30 * kMs);
+  send_request(1, arrives + 45 * kMs - kHop - 1);
+  send_request(2, arrives + 45 * kMs - kHop);
+  run_until(arrives + kHop);
+
+  ASSERT_EQ(client().requests.size(), 1u);
+  EXPECT_EQ(client().requests[0].request_id, 1u);
+  EXPECT_EQ(client().requests[0].drop_reason, schema::DropReason::DeadlineUnreachable);
+}
+
+TEST_F(FrontendTest, ForgetsAReportedBacklogOnceItHasHadTimeToDrain) {
+  FrontendSettings settings = settings_with(1, 1);
+  settings.path.later_stages_fastest_ns = 5 * kMs;
+  make_frontend(settings, 1);
+  prepare();
+  send_downstream_backlog(1, 30 * kMs);
+  run_for(30 * kMs);
+  const std::int64_t arrives = world_.clock.now_ns() + kHop;
+  send_request(1, arrives + 15 * kMs);
+  run_until(arrives + kHop);
+
+  EXPECT_THAT(client().requests, IsEmpty());
+  ASSERT_EQ(worker(0).batches.size(), 1u);
 }
 
 }  // namespace

@@ -217,5 +217,38 @@ TEST_F(WorkerTest, TellsItsFrontendItsQueueWhenEachBatchEnds) {
   EXPECT_EQ(reports[1].busy_until_ns, started + 28 * kMs);
 }
 
+// The next stage's backlog, from its answers, goes to this stage's Frontend with the next report,
+// less the time since it was heard; a peer's absurd value is bounded.
+TEST_F(WorkerTest, PassesTheNextStagesBacklogToItsFrontendLessItsAge) {
+  make_worker(false);
+  activate();
+  next_stage_.handler.backlog_ns = 30 * kMs;
+  send_batch(1, 100, 1);
+  send_batch(2, 200, 1);
+  run_for(kHop);
+  const std::int64_t started = world_.clock.now_ns();
+  run_until(started + 20 * kMs + kHop);
+
+  const std::vector<FakeFrontend::QueueSeen>& reports = frontend_.handler.queue_information;
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].downstream_backlog_ns, 0);  // sent as the first batch ends, before any answer
+  // The first request's answer came back at started + 10 ms + 2 hops; the report is at +20 ms.
+  EXPECT_EQ(reports[1].downstream_backlog_ns, 30 * kMs - (10 * kMs - 2 * kHop));
+}
+
+TEST_F(WorkerTest, BoundsTheBacklogAPeerReports) {
+  make_worker(false);
+  activate();
+  next_stage_.handler.backlog_ns = -5;
+  send_batch(1, 100, 1);
+  send_batch(2, 200, 1);
+  run_for(kHop);
+  const std::int64_t started = world_.clock.now_ns();
+  run_until(started + 20 * kMs + kHop);
+
+  ASSERT_EQ(frontend_.handler.queue_information.size(), 2u);
+  EXPECT_EQ(frontend_.handler.queue_information[1].downstream_backlog_ns, 0);
+}
+
 }  // namespace
 }  // namespace pipescale::roles
