@@ -76,88 +76,95 @@ std::string sweep_run_folder(std::size_t index, std::size_t count, const std::st
   return name;
 }
 
-int sweep(const SweepOptions& options) {
+namespace {
+
+// Every experiment's config, checked before anything runs; nullopt (the problems printed) if a
+// value is empty or a config is refused.
+std::optional<std::vector<PipelineConfig>> preflight_all(const SweepOptions& options) {
   if (options.values.empty()) {
     std::fprintf(stderr, "pipescale sweep: --values: expected at least one value, e.g. --values 0.5,1,1.5,2\n");
-    return kExitBadInput;
+    return std::nullopt;
   }
   for (std::size_t i = 0; i < options.values.size(); ++i) {
     if (options.values[i].empty()) {
       std::fprintf(stderr, "pipescale sweep: --values: value %zu is empty\n", i + 1);
-      return kExitBadInput;
+      return std::nullopt;
     }
   }
-  // Every experiment's config, checked before anything runs.
   std::vector<PipelineConfig> configs;
   for (const std::string& value : options.values) {
     std::vector<std::string> overrides = options.overrides;
     overrides.push_back(assignment(options, value));
     const std::string command = "sweep (" + assignment(options, value) + ")";
     auto config = preflight(options.config, overrides, options.duration_s, command.c_str());
-    if (!config) return kExitBadInput;
+    if (!config) return std::nullopt;
     configs.push_back(std::move(*config));
   }
+  return configs;
+}
 
-  const std::filesystem::path dir = options.out_dir.empty() ? default_results_dir("sweep-") : options.out_dir;
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    std::fprintf(stderr, "pipescale sweep: cannot create %s: %s\n", dir.string().c_str(), error.message().c_str());
+// One experiment on the simulator twin, into run_dir: kExitOk, or kExitSetup (said why).
+int simulate_experiment(const SweepOptions& options, const std::string& value, const PipelineConfig& config,
+                        const std::filesystem::path& run_dir) {
+  auto made = create_results_dir(run_dir, config);
+  if (!made) {
+    std::fprintf(stderr, "pipescale sweep: %s\n", made.error().message.c_str());
     return kExitSetup;
   }
-  std::printf("pipescale sweep: %s over %zu values, %s, results in %s\n", options.param.c_str(), options.values.size(),
-              options.simulate ? "simulated" : "live", dir.string().c_str());
-  std::fflush(stdout);
+  auto run = simulate_into(config, *made, false);
+  if (!run) {
+    std::fprintf(stderr, "pipescale sweep: %s: %s\n", assignment(options, value).c_str(), run.error().message.c_str());
+    return kExitSetup;
+  }
+  return kExitOk;
+}
 
-  std::vector<SweepPoint> points;
+// One live experiment, into run_dir: launch()'s exit status.
+int launch_experiment(const SweepOptions& options, const std::string& value, const std::filesystem::path& run_dir) {
+  LaunchOptions launch_options;
+  launch_options.config = options.config;
+  launch_options.overrides = options.overrides;
+  launch_options.overrides.push_back(assignment(options, value));
+  launch_options.duration_s = options.duration_s;
+  launch_options.out_dir = run_dir;
+  launch_options.executable = options.executable;
+  launch_options.progress = options.progress;
+  return launch(launch_options);
+}
+
+// Runs every experiment in order, each into its own folder under dir, and appends the summary of
+// each that finished to `points`. Returns kExitOk, kExitFailed (a live run had a role fail: its
+// results are written, so it is tabulated and the sweep goes on), or the status that stopped it.
+int run_experiments(const SweepOptions& options, const std::vector<PipelineConfig>& configs,
+                    const std::filesystem::path& dir, std::vector<SweepPoint>& points) {
   int status = kExitOk;
   for (std::size_t i = 0; i < options.values.size(); ++i) {
     const std::string& value = options.values[i];
     const std::filesystem::path run_dir = dir / sweep_run_folder(i, options.values.size(), value);
     std::printf("[%zu/%zu] %s\n", i + 1, options.values.size(), assignment(options, value).c_str());
     std::fflush(stdout);
-    if (options.simulate) {
-      auto made = create_results_dir(run_dir, configs[i]);
-      if (!made) {
-        std::fprintf(stderr, "pipescale sweep: %s\n", made.error().message.c_str());
-        status = kExitSetup;
-        break;
-      }
-      auto run = simulate_into(configs[i], *made, false);
-      if (!run) {
-        std::fprintf(stderr, "pipescale sweep: %s: %s\n", assignment(options, value).c_str(),
-                     run.error().message.c_str());
-        status = kExitSetup;
-        break;
-      }
-    } else {
-      LaunchOptions launch_options;
-      launch_options.config = options.config;
-      launch_options.overrides = options.overrides;
-      launch_options.overrides.push_back(assignment(options, value));
-      launch_options.duration_s = options.duration_s;
-      launch_options.out_dir = run_dir;
-      launch_options.executable = options.executable;
-      launch_options.progress = options.progress;
-      const int launched = launch(launch_options);
-      if (launched == kExitFailed) {
-        status = kExitFailed;  // its results are written: tabulate it and go on
-      } else if (launched != kExitOk) {
-        // Interrupted (its partial results are no point of the curve) or not set up: stop here.
-        status = launched;
-        break;
-      }
+    const int ran = options.simulate ? simulate_experiment(options, value, configs[i], run_dir)
+                                     : launch_experiment(options, value, run_dir);
+    if (ran == kExitFailed) {
+      status = kExitFailed;  // its results are written: tabulate it and go on
+    } else if (ran != kExitOk) {
+      // Interrupted (its partial results are no point of the curve) or not set up: stop here.
+      return ran;
     }
     auto summary = read_run_summary(run_dir);
     if (!summary) {
       std::fprintf(stderr, "pipescale sweep: %s\n", summary.error().message.c_str());
-      status = kExitSetup;
-      break;
+      return kExitSetup;
     }
     points.push_back({value, run_dir, std::move(*summary)});
   }
+  return status;
+}
 
-  if (points.empty()) return status == kExitOk ? kExitSetup : status;
+// sweep.csv, the table on stdout and the plot; returns the sweep's exit status given the
+// experiments' `status`.
+int tabulate(const SweepOptions& options, const std::filesystem::path& dir, const std::vector<SweepPoint>& points,
+             int status) {
   if (auto written = write_sweep_csv(dir / "sweep.csv", options.param, points); !written) {
     std::fprintf(stderr, "pipescale sweep: %s\n", written.error().message.c_str());
     return kExitSetup;
@@ -174,6 +181,30 @@ int sweep(const SweepOptions& options) {
   }
   std::fflush(stdout);
   return status;
+}
+
+}  // namespace
+
+int sweep(const SweepOptions& options) {
+  // Every experiment's config, checked before anything runs.
+  const auto configs = preflight_all(options);
+  if (!configs) return kExitBadInput;
+
+  const std::filesystem::path dir = options.out_dir.empty() ? default_results_dir("sweep-") : options.out_dir;
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    std::fprintf(stderr, "pipescale sweep: cannot create %s: %s\n", dir.string().c_str(), error.message().c_str());
+    return kExitSetup;
+  }
+  std::printf("pipescale sweep: %s over %zu values, %s, results in %s\n", options.param.c_str(), options.values.size(),
+              options.simulate ? "simulated" : "live", dir.string().c_str());
+  std::fflush(stdout);
+
+  std::vector<SweepPoint> points;
+  const int status = run_experiments(options, *configs, dir, points);
+  if (points.empty()) return status == kExitOk ? kExitSetup : status;
+  return tabulate(options, dir, points, status);
 }
 
 }  // namespace pipescale::engine

@@ -64,7 +64,11 @@ class RingWriter {
         capacity_(ring->config.capacity_bytes),
         max_payload_(ring->config.max_payload_bytes),
         salt_(ring->config.marker_salt),
+        // acquire pairs with the release store of head in RingReader::poll, as the reload in
+        // try_claim does: this writer may reuse the space of every record before that head at
+        // once, so the consumer's reads of those records must come first.
         head_cache_(ring->head.position.load(std::memory_order_acquire)),
+        // relaxed: pairs with nothing; only a producer writes this diagnostics count (commit()).
         committed_(ring->producer.records_committed.load(std::memory_order_relaxed)) {
     // relaxed: only a producer writes tail. A writer that replaces a dead one resumes where the
     // last commit ended, or at the head if the consumer already stepped past a padding record
@@ -77,6 +81,7 @@ class RingWriter {
   // commit() nothing is visible to the consumer; abort() gives the room back.
   [[nodiscard]] RingStatus try_claim(std::uint32_t payload_bytes, std::span<std::byte>& payload) {
     if (payload_bytes > max_payload_) {
+      // relaxed: a diagnostics counter; pairs with nothing.
       ring_->producer.too_large.fetch_add(1, std::memory_order_relaxed);
       return RingStatus::kTooLarge;
     }
@@ -93,6 +98,7 @@ class RingWriter {
         // forever. Checked only here, off the hot path: the flag shares its 128-byte block with
         // counters the consumer writes on every poll.
         if (broken()) return RingStatus::kBroken;
+        // relaxed: a diagnostics counter; pairs with nothing.
         ring_->producer.full_events.fetch_add(1, std::memory_order_relaxed);
         return RingStatus::kFull;
       }
@@ -150,6 +156,8 @@ class RingWriter {
   [[nodiscard]] bool attached() const { return ring_ != nullptr; }
   [[nodiscard]] std::uint64_t max_payload_bytes() const { return max_payload_; }
   [[nodiscard]] std::uint64_t tail() const { return tail_; }
+  // relaxed: reads the flag RingReader::mark_broken stores (relaxed); no data is read on the
+  // strength of it, the producer only stops sending.
   [[nodiscard]] bool broken() const { return ring_->consumer.broken.load(std::memory_order_relaxed) != 0; }
 
  private:
@@ -199,7 +207,8 @@ class RingReader {
         capacity_(ring->config.capacity_bytes),
         max_payload_(ring->config.max_payload_bytes),
         salt_(ring->config.marker_salt),
-        // relaxed: only this consumer writes head
+        // relaxed: pairs with nothing; only the consumer writes head, these counters and the
+        // broken flag (poll, mark_broken), one consumer at a time: a new reader resumes there.
         head_(ring->head.position.load(std::memory_order_relaxed)),
         consumed_(ring->consumer.records_consumed.load(std::memory_order_relaxed)),
         broken_(ring->consumer.broken.load(std::memory_order_relaxed) != 0) {}
@@ -284,6 +293,7 @@ class RingReader {
   [[nodiscard]] bool broken() const { return broken_; }
   [[nodiscard]] std::uint64_t head() const { return head_; }
   [[nodiscard]] std::uint64_t corrupt_records() const {
+    // relaxed: a diagnostics counter (mark_broken); pairs with nothing.
     return ring_->consumer.corrupt_records.load(std::memory_order_relaxed);
   }
 

@@ -206,6 +206,7 @@ Result<Segment> Segment::open(const std::string& name, std::int64_t wait_ready_n
 Result<Region> Segment::allocate(const std::string& region_name, std::uint64_t bytes, RegionKind kind,
                                  std::int32_t numa_node) {
   SegmentHeader& header = *impl_->header;
+  // relaxed: pairs with nothing; past the owner check this is the creator, the only writer of `state`.
   if (!impl_->owner ||
       header.state.load(std::memory_order_relaxed) != static_cast<std::uint32_t>(SegmentState::kInit)) {
     return Error{"segment '" + impl_->name + "': regions can be added only by its creator before publish()"};
@@ -263,6 +264,10 @@ void Segment::publish() {
 }
 
 void Segment::mark_closing() {
+  // release pairs with the acquire load of `state` in open(), like publish()'s store. open() reads
+  // the header fields (describe_header_mismatch) whatever state it finds, and in C++20 a later
+  // plain store does not extend publish()'s release sequence: an opener that reads closing must
+  // synchronise with this store to see the header the creator wrote before it.
   impl_->header->state.store(static_cast<std::uint32_t>(SegmentState::kClosing), std::memory_order_release);
 }
 

@@ -58,6 +58,8 @@ class Doorbell {
     // seq_cst fence pairs with the consumer's fence in park(): it orders our earlier commit
     // (a store) before the load of `sleeping` below.
     doorbell_fence();
+    // relaxed: pairs with the store of 1 in park(), ordered by the two fences; a cheap check
+    // that skips the exchange when nobody sleeps.
     if (layout_->words.sleeping.load(std::memory_order_relaxed) == 0) return;
     // acq_rel: of several producers in a burst, exactly one takes the flag and makes the call.
     if (layout_->words.sleeping.exchange(0, std::memory_order_acq_rel) == 0) return;
@@ -70,20 +72,26 @@ class Doorbell {
   bool park(HasWork&& has_work, std::int64_t timeout_ns) {
     // acquire pairs with the release increment in wake(); a wake after this load fails the wait.
     const std::uint32_t seq = layout_->words.sequence.load(std::memory_order_acquire);
+    // relaxed: ordered before has_work() by the fence below; the producer's relaxed load and
+    // exchange of `sleeping` in notify() read it, ordered by the fence there.
     layout_->words.sleeping.store(1, std::memory_order_relaxed);
     // seq_cst fence pairs with the producer's fence in notify(): see the protocol above.
     doorbell_fence();
     if (has_work()) {
+      // relaxed: withdraws the announcement; a notify() that still takes the flag only makes a
+      // spare wake() call.
       layout_->words.sleeping.store(0, std::memory_order_relaxed);
       return false;
     }
     layout_->counters.parks.fetch_add(1, std::memory_order_relaxed);  // diagnostics
     futex_wait(seq, timeout_ns);
+    // relaxed: as above; the next park() announces again before its fence.
     layout_->words.sleeping.store(0, std::memory_order_relaxed);
     return true;
   }
 
   [[nodiscard]] bool attached() const { return layout_ != nullptr; }
+  // relaxed: diagnostics counters, bumped relaxed in park() and wake(); they pair with nothing.
   [[nodiscard]] std::uint64_t parks() const { return layout_->counters.parks.load(std::memory_order_relaxed); }
   [[nodiscard]] std::uint64_t wake_calls() const {
     return layout_->counters.wake_calls.load(std::memory_order_relaxed);
