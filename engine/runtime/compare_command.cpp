@@ -14,7 +14,7 @@ namespace pipescale::engine {
 namespace {
 
 // How a row's values are printed; the JSON form names it as "unit".
-enum class Unit { kCount, kPercent, kMs, kUs, kSeconds };
+enum class Unit { kCount, kPercent, kMs, kUs, kSeconds, kRate };
 
 // One metric of both runs; a side is empty when that run has no such stage.
 struct Row {
@@ -32,6 +32,7 @@ const char* unit_name(Unit unit) {
     case Unit::kMs: return "ms";
     case Unit::kUs: return "us";
     case Unit::kSeconds: return "s";
+    case Unit::kRate: return "1/s";
   }
   return "";
 }
@@ -163,6 +164,7 @@ std::vector<Row> comparison_rows(const RunSummary& a, const RunSummary& b) {
       {"dropped", "dropped", Unit::kCount, count(a.dropped), count(b.dropped)},
       {"failed", "failed", Unit::kCount, count(a.failed), count(b.failed)},
       {"SLO attainment", "slo_attainment", Unit::kPercent, a.slo_attainment * 100.0, b.slo_attainment * 100.0},
+      {"goodput /s", "goodput_rps", Unit::kRate, a.goodput_rps, b.goodput_rps},
       {"latency p50 ms", "latency_ms.p50", Unit::kMs, a.latency_ms.p50, b.latency_ms.p50},
       {"latency p90 ms", "latency_ms.p90", Unit::kMs, a.latency_ms.p90, b.latency_ms.p90},
       {"latency p99 ms", "latency_ms.p99", Unit::kMs, a.latency_ms.p99, b.latency_ms.p99},
@@ -173,6 +175,11 @@ std::vector<Row> comparison_rows(const RunSummary& a, const RunSummary& b) {
   };
   add_drop_rows(rows, a, b);
   add_worker_seconds_rows(rows, a, b);
+  const auto percent = [](const std::optional<double>& fraction) {
+    return fraction ? std::optional<double>(*fraction * 100.0) : std::nullopt;
+  };
+  rows.push_back({"wasted worker time", "wasted_fraction", Unit::kPercent, percent(a.wasted_fraction),
+                  percent(b.wasted_fraction)});
   return rows;
 }
 
