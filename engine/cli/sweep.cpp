@@ -10,9 +10,10 @@ namespace {
 
 constexpr const char* kSweepHelp =
     "Run one experiment per value of one config key and tabulate them: each in its own results folder under\n"
-    "the sweep's, then sweep.csv (one row per value: SLO attainment, drops, latency percentiles,\n"
-    "worker-seconds) and sweep.png (attainment, drop rate and p99 against the value). Live by default;\n"
-    "--simulate runs each on the simulator twin. Every value is checked before the first experiment.\n"
+    "the sweep's, then sweep.csv (one row per value: SLO attainment, goodput, drops, latency percentiles,\n"
+    "worker-seconds and their wasted share) and sweep.png (goodput, attainment, drop rate and p99 against\n"
+    "the value). Live by default; --simulate runs each on the simulator twin. Every value is checked\n"
+    "before the first experiment.\n"
     "Example: pipescale sweep configs/default.toml --param client.rate_scale --values 0.5,1,1.5,2 --simulate\n"
     "Exit status: 0 done, 1 a live run had a role fail, 2 bad config, key or value (nothing run), 3 set-up\n"
     "failed, 130 interrupted (the finished experiments are tabulated).";

@@ -56,27 +56,27 @@ double wasted_seconds(const Board& board, std::size_t stage) {
   return static_cast<double>(board.client->wasted_ns[stage].get()) / 1e9;
 }
 
+// "key": {stage: figure(board, stage), ...}; returns the figures' sum.
+template <class Figure>
+double per_stage_seconds(JsonWriter& json, const char* key, const RunRecord& record, Figure figure) {
+  double total = 0.0;
+  json.key(key).begin_object();
+  for (std::size_t s = 0; s < record.config->stages.size(); ++s) {
+    const double seconds = figure(*record.board, s);
+    total += seconds;
+    json.key(record.config->stages[s].name).value(seconds);
+  }
+  json.end_object();
+  return total;
+}
+
 // What the Workers' time went to: busy and wasted worker-seconds by stage, the wasted share of
 // the busy total, and the goodput (completed within the SLO per second of the measured window).
 void work_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
-  const PipelineConfig& config = *record.config;
-  const Board& board = *record.board;
   json.key("goodput_rps").value(summary.goodput_rps);
-  double busy_total = 0.0;
-  double wasted_total = 0.0;
-  json.key("busy_worker_seconds").begin_object();
-  for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    busy_total += busy_seconds(board, s);
-    json.key(config.stages[s].name).value(busy_seconds(board, s));
-  }
-  json.end_object();
-  json.key("wasted_worker_seconds").begin_object();
-  for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    wasted_total += wasted_seconds(board, s);
-    json.key(config.stages[s].name).value(wasted_seconds(board, s));
-  }
-  json.end_object();
-  json.key("wasted_fraction").value(busy_total > 0.0 ? wasted_total / busy_total : 0.0, 6);
+  const double busy = per_stage_seconds(json, "busy_worker_seconds", record, busy_seconds);
+  const double wasted = per_stage_seconds(json, "wasted_worker_seconds", record, wasted_seconds);
+  json.key("wasted_fraction").value(busy > 0.0 ? wasted / busy : 0.0, 6);
 }
 
 void percentiles_ms(JsonWriter& json, const LatencySummary& s) {
@@ -231,12 +231,8 @@ std::string stages_csv(const RunRecord& record) {
     const roles::FrontendStats& frontend = *board.frontends[s];
     std::uint64_t dropped = 0;
     for (const auto& reason : frontend.drops) dropped += reason.get();
-    double busy = 0.0;
     std::uint64_t forward_failures = 0;
-    for (const roles::WorkerStats* worker : board.workers[s]) {
-      busy += static_cast<double>(worker->busy_ns.get()) / 1e9;
-      forward_failures += worker->forward_failures.get();
-    }
+    for (const roles::WorkerStats* worker : board.workers[s]) forward_failures += worker->forward_failures.get();
     const std::uint64_t batches = frontend.batches.get();
     const std::uint64_t batched = frontend.batched_requests.get();
     const auto& parts = board.client->stages[s];
@@ -244,7 +240,7 @@ std::string stages_csv(const RunRecord& record) {
         << config.stages[s].workers_max << ',' << frontend.arrivals.get() << ',' << dropped << ',' << batches << ','
         << batched << ',' << fixed(batches == 0 ? 0.0 : static_cast<double>(batched) / static_cast<double>(batches), 2)
         << ',' << frontend.batch_triggers[1].get() << ',' << frontend.batch_triggers[2].get() << ','
-        << fixed(worker_seconds(board, s), 3) << ',' << fixed(busy, 3) << ','
+        << fixed(worker_seconds(board, s), 3) << ',' << fixed(busy_seconds(board, s), 3) << ','
         << fixed(ms(parts.queueing.p50_ns.get()), 3) << ',' << fixed(ms(parts.queueing.p99_ns.get()), 3) << ','
         << fixed(ms(parts.dispatch.p50_ns.get()), 3) << ',' << fixed(ms(parts.dispatch.p99_ns.get()), 3) << ','
         << fixed(ms(parts.execution.p50_ns.get()), 3) << ',' << fixed(ms(parts.execution.p99_ns.get()), 3) << ','

@@ -35,4 +35,11 @@ constexpr std::int64_t bounded_backlog_ns(std::int64_t reported_ns) {
   return std::clamp<std::int64_t>(reported_ns, 0, 3'600'000'000'000);
 }
 
+// A backlog is a wait: heard_ns later it has drained by as much, unless a newer report says it
+// has not. Aging keeps a stale report from shedding forever: a stage that sheds everything sends
+// the next stage nothing, and so hears nothing new from it.
+constexpr std::int64_t aged_backlog_ns(std::int64_t backlog_ns, std::int64_t heard_ns, std::int64_t now_ns) {
+  return std::max<std::int64_t>(0, backlog_ns - std::max<std::int64_t>(0, now_ns - heard_ns));
+}
+
 }  // namespace pipescale::roles

@@ -101,11 +101,8 @@ std::int64_t Frontend::head_hopeless_at() const {
   return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
 }
 
-// A backlog is a wait: sampled_ns later it has drained by as much, unless new reports say it has
-// not. Aging it keeps a stale report from shedding forever: a stage that sheds everything sends
-// the next stage nothing, and so hears nothing new from it.
 std::int64_t Frontend::downstream_backlog(std::int64_t now_ns) const {
-  return std::max<std::int64_t>(0, downstream_backlog_ns_ - std::max<std::int64_t>(0, now_ns - downstream_sampled_ns_));
+  return aged_backlog_ns(downstream_backlog_ns_, downstream_sampled_ns_, now_ns);
 }
 
 void Frontend::note_downstream_backlog(std::int64_t backlog_ns, std::int64_t sampled_ns) {

@@ -238,9 +238,9 @@ void Worker::send_queue_information(std::int64_t now_ns) {
       now_ns + settings_.rpc_timeout_ns, {});
 }
 
-// The next stage's backlog as last heard, less the time since: a wait drains as time passes.
+// The next stage's backlog as last heard, less the time since (wire_state.hpp).
 std::int64_t Worker::downstream_backlog(std::int64_t now_ns) const {
-  return std::max<std::int64_t>(0, downstream_backlog_ns_ - std::max<std::int64_t>(0, now_ns - downstream_heard_ns_));
+  return aged_backlog_ns(downstream_backlog_ns_, downstream_heard_ns_, now_ns);
 }
 
 int Worker::queued_requests() const { return static_cast<int>(record_count_); }
