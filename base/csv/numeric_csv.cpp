@@ -14,7 +14,7 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
+  if (first == std::string_view::npos) return s.substr(s.size());  // empty, but still where it was on the line
   const auto last = s.find_last_not_of(" \t\r");
   return s.substr(first, last - first + 1);
 }
@@ -70,9 +70,14 @@ Result<bool> is_header(std::string_view content, std::string_view source_name, s
   return Error{csv_error(source_name, line_number, message)};
 }
 
-Result<NumericCsvRow> parse_row(std::string_view content, std::string_view source_name, std::size_t line_number,
-                                const std::vector<std::string_view>& columns) {
+// `line` is the whole line, of which `content` and its fields are views: a field's column is
+// its distance from the line's start.
+Result<NumericCsvRow> parse_row(std::string_view line, std::string_view content, std::string_view source_name,
+                                std::size_t line_number, const std::vector<std::string_view>& columns) {
   const auto fields = split_commas(content);
+  const auto column_of = [&](std::string_view field) {
+    return static_cast<std::size_t>(field.data() - line.data()) + 1;
+  };
   if (fields.size() != columns.size()) {
     return Error{csv_error(source_name, line_number,
                            "row '" + std::string(content) + "' has " + std::to_string(fields.size()) +
@@ -83,11 +88,12 @@ Result<NumericCsvRow> parse_row(std::string_view content, std::string_view sourc
   for (std::size_t i = 0; i < fields.size(); ++i) {
     double value = 0.0;
     if (!parse_finite(fields[i], value)) {
-      return Error{csv_error(source_name, line_number,
+      return Error{csv_error(source_name, line_number, column_of(fields[i]),
                              std::string(columns[i]) + " '" + std::string(fields[i]) + "': expected a finite number")};
     }
     row.values.push_back(value);
     row.texts.emplace_back(fields[i]);
+    row.columns.push_back(column_of(fields[i]));
   }
   return row;
 }
@@ -103,6 +109,12 @@ std::string format_number(double value) {
 
 std::string csv_error(std::string_view source_name, std::size_t line_number, std::string_view message) {
   return std::string(source_name) + ":" + std::to_string(line_number) + ": " + std::string(message);
+}
+
+std::string csv_error(std::string_view source_name, std::size_t line_number, std::size_t column,
+                      std::string_view message) {
+  return std::string(source_name) + ":" + std::to_string(line_number) + ":" + std::to_string(column) + ": " +
+         std::string(message);
 }
 
 Result<std::vector<NumericCsvRow>> parse_numeric_csv(std::string_view text, std::string_view source_name,
@@ -124,7 +136,7 @@ Result<std::vector<NumericCsvRow>> parse_numeric_csv(std::string_view text, std:
       if (!header) return header.error();
       if (header.value()) continue;
     }
-    auto row = parse_row(content, source_name, line_number, columns);
+    auto row = parse_row(line, content, source_name, line_number, columns);
     if (!row) return row.error();
     rows.push_back(std::move(row).value());
   }

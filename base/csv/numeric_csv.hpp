@@ -7,7 +7,8 @@
 //
 // Blank and comment-only lines are skipped; a trailing '\r' (a file saved on Windows) is ignored.
 // Numbers are decimal (`12`, `0.5`, `1e3`); nan and inf are refused. Every error names the
-// source, the line, the offending text and what was expected.
+// source, the line, the offending text and what was expected; an error in one field also names
+// its column ("trace.csv:3:7: ...", the column counted in characters from 1, as editors do).
 //
 // The header may be left out, but a first line that is neither the expected header nor a row of
 // numbers is refused: a file given for the wrong purpose (a latency profile passed as a trace)
@@ -22,9 +23,10 @@
 namespace pipescale {
 
 struct NumericCsvRow {
-  std::size_t line_number = 0;     // 1-based, as an editor shows it
-  std::vector<double> values;      // one per column, finite
-  std::vector<std::string> texts;  // each value as written, for error messages
+  std::size_t line_number = 0;       // 1-based, as an editor shows it
+  std::vector<double> values;        // one per column, finite
+  std::vector<std::string> texts;    // each value as written, for error messages
+  std::vector<std::size_t> columns;  // where each value starts on its line, 1-based characters
 };
 
 // Parses `text` whose header, if present, is exactly `columns` joined by commas. `source_name` (a
@@ -41,5 +43,8 @@ std::string format_number(double value);
 
 // "source:line: message", the shape of every row error.
 std::string csv_error(std::string_view source_name, std::size_t line_number, std::string_view message);
+// "source:line:column: message", an error in one field.
+std::string csv_error(std::string_view source_name, std::size_t line_number, std::size_t column,
+                      std::string_view message);
 
 }  // namespace pipescale

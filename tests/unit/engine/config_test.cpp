@@ -353,7 +353,7 @@ TEST_F(ConfigTest, ReportsBadProfileCsvRowsWithTheirLines) {
   EXPECT_THAT(message, HasSubstr(prefix + ":3: batch_size '2.5': expected a whole number of requests from 1 to 65536"));
   EXPECT_THAT(message, HasSubstr(prefix + ":4: latency_ms '-1': expected a positive number of milliseconds"));
   write("bad.csv", "1,5\ntwo,6\n");
-  EXPECT_THAT(errors(toml), HasSubstr(prefix + ":2: batch_size 'two': expected a finite number"));
+  EXPECT_THAT(errors(toml), HasSubstr(prefix + ":2:1: batch_size 'two': expected a finite number"));
 }
 
 TEST_F(ConfigTest, RefusesBothProfileAndProfilePath) {

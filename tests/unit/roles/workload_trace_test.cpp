@@ -111,10 +111,10 @@ TEST(WorkloadTrace, RefusesARowWithTheWrongNumberOfFields) {
 
 TEST(WorkloadTrace, RefusesANonNumberNamingTheColumnAndValue) {
   EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n5,fast\n"),
-              HasSubstr("trace.csv:3: rate_rps 'fast': expected a finite number"));
-  EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n5s,10\n"), HasSubstr("trace.csv:3: time_s '5s'"));
-  EXPECT_THAT(parse_error("time_s,rate_rps\n0,nan\n"), HasSubstr("trace.csv:2: rate_rps 'nan'"));
-  EXPECT_THAT(parse_error("time_s,rate_rps\n0,\n"), HasSubstr("trace.csv:2: rate_rps ''"));
+              HasSubstr("trace.csv:3:3: rate_rps 'fast': expected a finite number"));
+  EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n5s,10\n"), HasSubstr("trace.csv:3:1: time_s '5s'"));
+  EXPECT_THAT(parse_error("time_s,rate_rps\n0,nan\n"), HasSubstr("trace.csv:2:3: rate_rps 'nan'"));
+  EXPECT_THAT(parse_error("time_s,rate_rps\n0,\n"), HasSubstr("trace.csv:2:3: rate_rps ''"));
 }
 
 TEST(WorkloadTrace, RefusesAFirstRowThatDoesNotStartAtZero) {
@@ -158,7 +158,7 @@ TEST(WorkloadTrace, LoadsAFileAndNamesItInErrors) {
   auto trace = WorkloadTrace::load(path);
   std::remove(path.c_str());
   ASSERT_FALSE(trace.ok());
-  EXPECT_THAT(trace.error().message, HasSubstr(path + ":3: rate_rps 'x'"));
+  EXPECT_THAT(trace.error().message, HasSubstr(path + ":3:3: rate_rps 'x'"));
 }
 
 TEST(WorkloadTrace, NamesAMissingFile) {
