@@ -89,7 +89,7 @@ std::int64_t Frontend::estimated_finish(std::size_t position, std::size_t length
 // The stage's drop policy (frontend_policy.hpp): by default, whether its estimated completion,
 // with what lies ahead of it here and after this stage, misses its deadline.
 bool Frontend::hopeless(const RequestRecord& record, std::int64_t finish_ns, std::int64_t now_ns) const {
-  return should_drop(settings_.drop, now_ns, finish_ns, record.deadline_ns, profile_, settings_.path,
+  return should_drop(settings_.drop, now_ns, finish_ns, record.deadline_ns, profile_, path(),
                      downstream_backlog(now_ns));
 }
 
@@ -98,7 +98,13 @@ bool Frontend::hopeless(const RequestRecord& record, std::int64_t finish_ns, std
 // t + downstream(t) stays put until the backlog is spent: what time alone changes is now + L(1) +
 // path passing the deadline, the same moment for every policy that drops.
 std::int64_t Frontend::head_hopeless_at() const {
-  return queued_const(0).deadline_ns - profile_.fastest_ns() - settings_.path.total_ns() + 1;
+  return queued_const(0).deadline_ns - profile_.fastest_ns() - path().total_ns() + 1;
+}
+
+DeadlinePath Frontend::path() const {
+  DeadlinePath measured = settings_.path;
+  measured.overhead_ns += hops_to_client(settings_.stage, settings_.stage_count) * hop_cost_.median_ns();
+  return measured;
 }
 
 std::int64_t Frontend::downstream_backlog(std::int64_t now_ns) const {
@@ -143,6 +149,9 @@ void Frontend::on_send_request(const schema::Request& request,
   record.stage = settings_.stage;
   record.visit(settings_.stage) = schema::StageVisit{};
   record.visit(settings_.stage).mutable_timestamps().mutate_arrived_ns(now);
+  hop_cost_.add(now - (settings_.stage == 0
+                           ? record.actual_send_ns
+                           : record.visit(static_cast<std::uint16_t>(settings_.stage - 1)).timestamps().finished_ns()));
   // Where it would stand at the tail, and so what a request arriving now faces from here on.
   collect_free_times(now);
   const std::int64_t finish = estimated_finish(queue_count_, queue_count_ + 1, now);

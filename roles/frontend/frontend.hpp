@@ -34,7 +34,9 @@ namespace pipescale::roles {
 struct FrontendSettings {
   std::uint16_t stage = 0;
   std::uint16_t stage_count = 1;
-  DeadlinePath path{};  // what lies between this stage's Workers and the Client
+  // What lies between this stage's Workers and the Client. Its overhead_ns is a floor: the
+  // Frontend adds hops_to_client() times the hop cost it measures (README.md, "The hop cost").
+  DeadlinePath path{};
   // The later stages' shares of the end-to-end SLO (the Scheduler's split, split_slo_ns): a batch
   // is cut in time for its oldest request to leave this stage by deadline - later_budgets_ns, so
   // that batching here does not spend the time the later stages' batching is budgeted.
@@ -82,6 +84,8 @@ class Frontend final : public services::FrontendHandler {
   [[nodiscard]] int count_workers(WorkerState state) const;
 
  private:
+  // settings_.path with the measured hops added to its overhead.
+  [[nodiscard]] DeadlinePath path() const;
   struct WorkerLink {
     services::WorkerStub* stub = nullptr;
     std::uint64_t id = 0;
@@ -135,6 +139,7 @@ class Frontend final : public services::FrontendHandler {
 
   const Clock* clock_;
   FrontendSettings settings_;
+  HopCostEstimate hop_cost_;  // the arriving hop's median cost, from the requests' stamps
   LatencyProfile profile_;
   std::vector<WorkerLink> links_;
   std::vector<WorkerView> views_;

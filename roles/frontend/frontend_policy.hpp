@@ -20,6 +20,7 @@
 //              make it miss. slack_ns >= 0 covers dispatch and timer lateness.
 //
 // A Frontend drops first, then cuts: a request past hope is never batched.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -41,6 +42,32 @@ struct DeadlinePath {
 
 [[nodiscard]] bool should_drop(std::int64_t now_ns, std::int64_t deadline_ns, const LatencyProfile& profile,
                                const DeadlinePath& path);
+
+// A running median of one hop's cost, from the stamps of arriving requests (README.md, "The
+// hop cost"): each sample moves the estimate one step toward itself, the step a 32nd of the
+// estimate and at least 250 ns, so it settles on the median within tens of samples and a
+// descheduled sender's outlier moves it by one step only. No allocation, O(1).
+class HopCostEstimate {
+ public:
+  static constexpr std::int64_t kMinStepNs = 250;
+  static constexpr std::int64_t kMaxHopNs = 1'000'000'000;  // a stamp from another clock or a peer's bug
+  void add(std::int64_t sample_ns) {
+    if (sample_ns < 0 || sample_ns > kMaxHopNs) return;
+    const std::int64_t step = std::max(kMinStepNs, median_ns_ / 32);
+    if (sample_ns > median_ns_) median_ns_ = std::min(sample_ns, median_ns_ + step);
+    if (sample_ns < median_ns_) median_ns_ = std::max(sample_ns, median_ns_ - step);
+  }
+  [[nodiscard]] std::int64_t median_ns() const { return median_ns_; }
+
+ private:
+  std::int64_t median_ns_ = 0;
+};
+
+// The hops between a stage's batch starting and the request reaching the Client: its dispatch
+// to a Worker and the Worker's send onwards, then the same two for every later stage.
+[[nodiscard]] inline std::int64_t hops_to_client(std::uint16_t stage, std::uint16_t stage_count) {
+  return 2 * static_cast<std::int64_t>(stage_count > stage ? stage_count - stage : 1);
+}
 
 enum class DropPolicy : std::uint8_t {
   kDeadline = 0,  // the estimated completion, queue and later stages' backlog included

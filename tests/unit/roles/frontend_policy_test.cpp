@@ -226,3 +226,33 @@ TEST(PlanWorkers, ReplacesThePreviousPlanWhenReused) {
 
 }  // namespace
 }  // namespace pipescale::roles
+
+namespace pipescale::roles {
+namespace {
+
+TEST(HopCostEstimate, SettlesOnTheMedianOfItsSamples) {
+  HopCostEstimate hop;
+  // 40 us and 60 us alternately around a 50 us median: from 0 it climbs in steps of 250 ns, then
+  // of a 32nd of itself, and ends within a step of 50 us.
+  for (int i = 0; i < 2000; ++i) hop.add(i % 3 == 0 ? 40'000 : (i % 3 == 1 ? 50'000 : 60'000));
+  EXPECT_NEAR(static_cast<double>(hop.median_ns()), 50'000.0, 50'000.0 / 32.0);
+}
+
+TEST(HopCostEstimate, AnOutlierMovesItOneStepAndAnAbsurdSampleNotAtAll) {
+  HopCostEstimate hop;
+  for (int i = 0; i < 2000; ++i) hop.add(32'000);
+  ASSERT_EQ(hop.median_ns(), 32'000);
+  hop.add(5'000'000);  // a descheduled sender
+  EXPECT_EQ(hop.median_ns(), 33'000);
+  hop.add(-1);
+  hop.add(HopCostEstimate::kMaxHopNs + 1);
+  EXPECT_EQ(hop.median_ns(), 33'000);
+}
+
+TEST(HopCostEstimate, CountsTwoHopsPerStageLeftToTheClient) {
+  EXPECT_EQ(hops_to_client(0, 3), 6);
+  EXPECT_EQ(hops_to_client(2, 3), 2);
+}
+
+}  // namespace
+}  // namespace pipescale::roles
