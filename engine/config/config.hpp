@@ -53,7 +53,7 @@ inline std::string_view drop_rule_name(DropRule rule) { return enum_name(rule, k
 
 struct RunConfig {
   double duration_s = 60.0;  // length of the replay, warm-up included
-  std::uint64_t seed = 1;    // seeds the arrival process; same seed, same send times
+  std::uint64_t seed = 1;    // seeds the arrival process and the Workers' draws; same seed, same run
   double slo_ms = 200.0;     // end-to-end latency objective, from intended send to return
   Transport transport = Transport::kShm;
   double warmup_s = 0.0;  // the first warmup_s seconds are left out of the statistics
@@ -117,6 +117,12 @@ struct StageConfig {
   // The profile itself, always filled (read from profile_path when that is set): batch sizes
   // strictly increasing from 1, latencies positive and never falling as batches grow.
   std::vector<ProfilePoint> profile;
+  // (batch_size, p99_ms) for each profile point when any point gives p99_ms (then latency_ms is
+  // the median of a lognormal; a point without one has p99 = median); empty for a fixed profile.
+  std::vector<ProfilePoint> profile_p99;
+  // Measured batch times to draw from (roles/common/latency_samples.hpp), absolute; empty when
+  // the profile gives the times. When set, `profile` holds the samples' medians by batch size.
+  std::filesystem::path latency_samples_path;
   int workers_min = 1;
   int workers_max = 4;
   int max_batch = 0;       // default: the largest batch size in the profile (filled in by the loader)

@@ -79,19 +79,28 @@ void write_placement(std::ostream& out, const PlacementConfig& placement) {
 }
 
 void write_profile(std::ostream& out, const StageConfig& stage) {
-  if (stage.profile_path.empty()) {
+  if (stage.profile_path.empty() && stage.latency_samples_path.empty()) {
     out << "profile = [\n";
-    for (const auto& [batch_size, latency_ms] : stage.profile) {
-      out << "  { batch_size = " << batch_size << ", latency_ms = " << floating(latency_ms) << " },\n";
+    for (std::size_t i = 0; i < stage.profile.size(); ++i) {
+      out << "  { batch_size = " << stage.profile[i].first << ", latency_ms = " << floating(stage.profile[i].second);
+      if (i < stage.profile_p99.size()) out << ", p99_ms = " << floating(stage.profile_p99[i].second);
+      out << " },\n";
     }
     out << "]\n";
     return;
   }
-  out << "profile_path = " << quoted(stage.profile_path.string()) << "\n"
-      << "# the profile read from that file (batch_size: latency_ms):";
+  if (stage.latency_samples_path.empty()) {
+    out << "profile_path = " << quoted(stage.profile_path.string()) << "\n"
+        << "# the profile read from that file (batch_size: latency_ms" << (stage.profile_p99.empty() ? "" : " p99_ms")
+        << "):";
+  } else {
+    out << "latency_samples_path = " << quoted(stage.latency_samples_path.string()) << "\n"
+        << "# the samples' medians (batch_size: latency_ms):";
+  }
   for (std::size_t i = 0; i < stage.profile.size(); ++i) {
     out << (i % kPointsPerCommentLine == 0 ? "\n#  " : ",") << " " << stage.profile[i].first << ": "
         << floating(stage.profile[i].second);
+    if (i < stage.profile_p99.size()) out << " " << floating(stage.profile_p99[i].second);
   }
   out << "\n";
 }

@@ -4,6 +4,7 @@
 
 #include "engine/config/profile.hpp"
 #include "engine/config/sections.hpp"
+#include "roles/common/latency_samples.hpp"
 
 namespace pipescale::engine::config_detail {
 namespace {
@@ -12,7 +13,8 @@ constexpr std::size_t kLongestName = 64;
 constexpr std::string_view kNameExpectation =
     "a name of letters, digits, '_' and '-' that starts with a letter, at most 64 characters";
 constexpr std::string_view kProfileExpectation =
-    "a latency profile: profile_path = \"file.csv\", or profile = [{ batch_size = 1, latency_ms = 5.0 }, ...]";
+    "a latency profile: profile_path = \"file.csv\", profile = [{ batch_size = 1, latency_ms = 5.0 }, ...], or "
+    "latency_samples_path = \"samples.csv\"";
 constexpr NumberRule kLatencyRule{0.0, false, kMaxLatencyMs, roles::kLatencyRule};
 
 // Where a profile point was written, to place a problem with the profile's shape.
@@ -58,14 +60,40 @@ void read_inline_profile(TableReader& reader, const ConfigNode& node, StageConfi
     }
     TableReader point_reader(&item, "stages.profile", path, reader.context());
     ProfilePoint point{0, 0.0};
+    double p99_ms = 0.0;
     point_reader.whole("batch_size", point.first, 1, kMaxBatchSize, roles::kBatchSizeRule);
     point_reader.number("latency_ms", point.second, kLatencyRule);
+    point_reader.number("p99_ms", p99_ms, kLatencyRule);
     if (item.find("batch_size") == nullptr) point_reader.missing("batch_size", roles::kBatchSizeRule);
     if (item.find("latency_ms") == nullptr) point_reader.missing("latency_ms", roles::kLatencyRule);
     if (point.first == 0 || point.second == 0.0) continue;
+    if (const ConfigNode* p99 = item.find("p99_ms"); p99 != nullptr && p99_ms > 0.0) {
+      if (std::string wrong = p99_problem(point, p99_ms); !wrong.empty()) {
+        reader.context().errors.at(path + ".p99_ms", p99->origin, wrong);
+      }
+      stage.profile_p99.resize(stage.profile.size(), ProfilePoint{0, 0.0});  // 0: no p99 written (yet)
+      stage.profile_p99.emplace_back(point.first, p99_ms);
+    }
     stage.profile.push_back(point);
     sources.push_back({path, item.origin, ""});
   }
+  // A point without p99_ms among points with one is fixed: its p99 is its median.
+  if (stage.profile_p99.empty()) return;
+  stage.profile_p99.resize(stage.profile.size(), ProfilePoint{0, 0.0});
+  for (std::size_t i = 0; i < stage.profile.size(); ++i) {
+    if (stage.profile_p99[i].first == 0) stage.profile_p99[i] = stage.profile[i];
+  }
+}
+
+void read_samples_file(TableReader& reader, const ConfigNode& node, StageConfig& stage) {
+  const auto path = input_file(reader, "latency_samples_path", node, "latency samples (CSV)");
+  if (!path) return;
+  stage.latency_samples_path = *path;
+  Result<roles::LatencySamples> samples = roles::load_latency_samples(path->string());
+  if (!samples) {
+    return reader.context().errors.at(reader.key_path("latency_samples_path"), node.origin, samples.error().message);
+  }
+  stage.profile = samples->medians();
 }
 
 void read_profile_file(TableReader& reader, const ConfigNode& node, StageConfig& stage,
@@ -75,7 +103,7 @@ void read_profile_file(TableReader& reader, const ConfigNode& node, StageConfig&
   stage.profile_path = *path;
   std::vector<std::size_t> lines;
   std::vector<std::string> problems;
-  stage.profile = read_profile_csv(*path, lines, problems);
+  stage.profile = read_profile_csv(*path, lines, stage.profile_p99, problems);
   const std::string key = reader.key_path("profile_path");
   for (const std::string& problem : problems) reader.context().errors.at(key, node.origin, problem);
   for (const std::size_t line : lines) {
@@ -83,16 +111,27 @@ void read_profile_file(TableReader& reader, const ConfigNode& node, StageConfig&
   }
 }
 
+std::string where_set(const ConfigNode& node) {
+  return node.origin.is_override ? "set by " + node.origin.label : "on line " + std::to_string(node.origin.line);
+}
+
 void read_profile(TableReader& reader, StageConfig& stage) {
   const ConfigNode* file = reader.take("profile_path");
   const ConfigNode* points = reader.take("profile");
+  const ConfigNode* samples = reader.take("latency_samples_path");
   if (file != nullptr && points != nullptr) {
-    return reader.context().errors.at(reader.key_path("profile"), points->origin,
-                                      "expected either profile or profile_path, not both (profile_path is " +
-                                          (file->origin.is_override ? "set by " + file->origin.label
-                                                                    : "on line " + std::to_string(file->origin.line)) +
-                                          ")");
+    return reader.context().errors.at(
+        reader.key_path("profile"), points->origin,
+        "expected either profile or profile_path, not both (profile_path is " + where_set(*file) + ")");
   }
+  if (samples != nullptr && (file != nullptr || points != nullptr)) {
+    const ConfigNode& other = file != nullptr ? *file : *points;
+    return reader.context().errors.at(
+        reader.key_path("latency_samples_path"), samples->origin,
+        std::string("expected either latency_samples_path or ") + (file != nullptr ? "profile_path" : "profile") +
+            ", not both (the samples' medians are the profile; the other is " + where_set(other) + ")");
+  }
+  if (samples != nullptr) return read_samples_file(reader, *samples, stage);
   if (file == nullptr && points == nullptr) return reader.missing("profile", kProfileExpectation);
   std::vector<PointSource> sources;
   if (file != nullptr) {

@@ -11,6 +11,7 @@
 
 #include "base/metrics/json_writer.hpp"
 #include "engine/config/config_writer.hpp"
+#include "engine/runtime/execution_figures.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {
@@ -168,6 +169,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
     json.key(config.stages[s].name).value(worker_seconds(board, s));
   json.end_object();
   work_json(json, record, summary);
+  execution_json(json, record);
   json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
   if (simulated) {
     json.key("cpus").null().key("oversubscribed").null();
@@ -226,7 +228,8 @@ std::string stages_csv(const RunRecord& record) {
   out << "stage,name,workers_min,workers_max,arrivals,dropped,batches,batched_requests,mean_batch_size,"
          "batches_full,batches_deadline,worker_seconds,busy_seconds,queueing_p50_ms,queueing_p99_ms,"
          "dispatch_p50_ms,dispatch_p99_ms,execution_p50_ms,execution_p99_ms,dispatch_failures,forward_failures,"
-         "wasted_worker_seconds\n";
+         "wasted_worker_seconds"
+      << kExecutionColumns << '\n';
   for (std::size_t s = 0; s < config.stages.size(); ++s) {
     const roles::FrontendStats& frontend = *board.frontends[s];
     std::uint64_t dropped = 0;
@@ -245,7 +248,7 @@ std::string stages_csv(const RunRecord& record) {
         << fixed(ms(parts.dispatch.p50_ns.get()), 3) << ',' << fixed(ms(parts.dispatch.p99_ns.get()), 3) << ','
         << fixed(ms(parts.execution.p50_ns.get()), 3) << ',' << fixed(ms(parts.execution.p99_ns.get()), 3) << ','
         << frontend.dispatch_failures.get() << ',' << forward_failures << ',' << fixed(wasted_seconds(board, s), 3)
-        << '\n';
+        << execution_csv_cells(board, s) << '\n';
   }
   return out.str();
 }

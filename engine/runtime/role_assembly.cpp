@@ -72,8 +72,8 @@ Result<RoleParts> assemble_frontend(const PipelineConfig& config, const Topology
 Result<RoleParts> assemble_worker(const PipelineConfig& config, const ProcessSpec& process, const Clock& clock,
                                   const PeerChannels& peers, const Board& board) {
   const auto s = static_cast<std::size_t>(process.stage);
-  auto profile = stage_profile(config.stages[s]);
-  if (!profile) return profile.error();
+  auto model = stage_latency_model(config.stages[s]);
+  if (!model) return model.error();
   WorkerParts parts;
   auto frontend = stub_to<services::FrontendStub>(peers, process, frontend_name(process.stage));
   if (!frontend) return frontend.error();
@@ -87,7 +87,7 @@ Result<RoleParts> assemble_worker(const PipelineConfig& config, const ProcessSpe
   if (!client) return client.error();
   parts.client = std::move(*client);
   roles::WorkerStats& stats = *board.workers[s][static_cast<std::size_t>(process.index)];
-  parts.agent = std::make_unique<roles::Worker>(clock, worker_settings(config, process), std::move(*profile),
+  parts.agent = std::make_unique<roles::Worker>(clock, worker_settings(config, process), std::move(*model),
                                                 *parts.frontend, parts.next_stage.get(), *parts.client, stats);
   parts.dispatcher = std::make_unique<services::WorkerDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));

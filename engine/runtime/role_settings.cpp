@@ -13,6 +13,18 @@ Result<roles::LatencyProfile> stage_profile(const StageConfig& stage) {
   return roles::LatencyProfile::from_pairs(stage.profile, "stages." + stage.name + ".profile", stage.max_batch);
 }
 
+Result<roles::LatencyModel> stage_latency_model(const StageConfig& stage) {
+  if (!stage.latency_samples_path.empty()) {
+    auto samples = roles::load_latency_samples(stage.latency_samples_path.string());
+    if (!samples) return samples.error();
+    return roles::LatencyModel::from_samples(*samples, stage.latency_samples_path.string(), stage.max_batch);
+  }
+  auto profile = stage_profile(stage);
+  if (!profile) return profile.error();
+  if (stage.profile_p99.empty()) return roles::LatencyModel(std::move(*profile));
+  return roles::LatencyModel::lognormal(std::move(*profile), stage.profile_p99, "stages." + stage.name + ".profile");
+}
+
 Result<ClientSetup> client_setup(const PipelineConfig& config) {
   auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
   if (!trace) return trace.error();
@@ -74,6 +86,7 @@ roles::WorkerSettings worker_settings(const PipelineConfig& config, const Proces
   settings.stage = static_cast<std::uint16_t>(worker.stage);
   settings.stage_count = static_cast<std::uint16_t>(config.stages.size());
   settings.worker_id = worker.worker_id;
+  settings.latency_seed = roles::derived_seed(config.run.seed, worker.worker_id);
   settings.warmup_ns = static_cast<std::int64_t>(config.stages[static_cast<std::size_t>(worker.stage)].warmup_ms * 1e6);
   return settings;
 }

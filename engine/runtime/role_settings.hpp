@@ -9,6 +9,7 @@
 #include "engine/runtime/topology.hpp"
 #include "roles/client/client.hpp"
 #include "roles/client/trace/arrival_process.hpp"
+#include "roles/common/latency_model.hpp"
 #include "roles/common/latency_profile.hpp"
 #include "roles/frontend/frontend.hpp"
 #include "roles/scheduler/scheduler_policy.hpp"
@@ -17,6 +18,10 @@
 namespace pipescale::engine {
 
 Result<roles::LatencyProfile> stage_profile(const StageConfig& stage);
+// What a Worker of the stage draws its batch times from (roles/common/latency_model.hpp): the
+// samples file, a lognormal when the profile gives p99_ms, else the profile itself. Unseeded:
+// worker_settings() carries each Worker's seed.
+Result<roles::LatencyModel> stage_latency_model(const StageConfig& stage);
 
 // The Client's arrival process (the trace, scaled by client.rate_scale, drawn with run.seed) and
 // its settings.

@@ -176,6 +176,11 @@ struct WorkerStats {
   Gauge on_ns;               // time not off (warming, active, draining): the Worker-seconds it cost
   Gauge queued_batches;
   SharedHistogram dispatch_hop_bins;  // a batch's cut at the Frontend -> its arrival here
+  // Per batch (latency_model.hpp, worker.hpp): the drawn time, the achieved time (end - start) and
+  // the execution error (achieved - drawn).
+  SharedHistogram drawn_bins;
+  SharedHistogram achieved_bins;
+  SharedHistogram execution_error_bins;
 };
 
 struct SchedulerStats {

@@ -7,20 +7,20 @@
 
 namespace pipescale::roles {
 
-Worker::Worker(const Clock& clock, const WorkerSettings& settings, LatencyProfile profile,
-               services::FrontendStub& frontend, services::FrontendStub* next_stage, services::ClientStub& client,
-               WorkerStats& stats)
+Worker::Worker(const Clock& clock, const WorkerSettings& settings, LatencyModel model, services::FrontendStub& frontend,
+               services::FrontendStub* next_stage, services::ClientStub& client, WorkerStats& stats)
     : clock_(&clock),
       settings_(settings),
-      profile_(std::move(profile)),
+      model_(std::move(model)),
       frontend_(&frontend),
       next_stage_(next_stage),
       client_(&client),
       stats_(&stats),
       records_(static_cast<std::size_t>(std::max(1, settings.queue_batches)) *
-               static_cast<std::size_t>(profile_.max_batch())),
+               static_cast<std::size_t>(model_.max_batch())),
       batches_(static_cast<std::size_t>(std::max(1, settings.queue_batches))) {
   stats_->state.set(static_cast<std::uint32_t>(state_));
+  model_.seed_stream(settings.latency_seed);
 }
 
 void Worker::enter(WorkerState next, std::int64_t now_ns, std::uint64_t order_id) {
@@ -75,6 +75,9 @@ void Worker::publish(std::int64_t now_ns) {
   stats_->on_ns.set(on_total_ns_ + (state_ == WorkerState::kOff ? 0 : now_ns - on_since_ns_));
   stats_->queued_batches.set(batch_count_);
   stats_->dispatch_hop_bins.publish(dispatch_hop_);
+  stats_->drawn_bins.publish(drawn_);
+  stats_->achieved_bins.publish(achieved_);
+  stats_->execution_error_bins.publish(error_);
 }
 
 void Worker::on_send_batch(const schema::Batch& batch,
@@ -86,7 +89,7 @@ void Worker::on_send_batch(const schema::Batch& batch,
                     record_count_ + static_cast<std::size_t>(size) <= records_.size();
   // A draining Worker still takes a batch its Frontend sent before it learned of the drain.
   const bool accept =
-      state_ != WorkerState::kOff && state_ != WorkerState::kWarming && room && size <= profile_.max_batch();
+      state_ != WorkerState::kOff && state_ != WorkerState::kWarming && room && size <= model_.max_batch();
   if (accept) {
     dispatch_hop_.record(now - batch.cut_ns());
     QueuedBatch& queued = batches_[(batch_head_ + static_cast<std::size_t>(batch_count_)) % batches_.size()];
@@ -147,11 +150,15 @@ void Worker::start_next_batch(std::int64_t now_ns) {
   const QueuedBatch& batch = batches_[batch_head_];
   running_ = true;
   started_ns_ = now_ns;
-  finish_ns_ = now_ns + profile_.latency_ns(std::max(1, batch.size));
+  drawn_ns_ = model_.draw_ns(std::max(1, batch.size));
+  finish_ns_ = now_ns + drawn_ns_;
 }
 
 void Worker::finish_batch(std::int64_t now_ns) {
   const QueuedBatch batch = batches_[batch_head_];
+  drawn_.record(drawn_ns_);
+  achieved_.record(now_ns - started_ns_);
+  error_.record(now_ns - finish_ns_);
   for (int i = 0; i < batch.size; ++i) {
     RequestRecord& record = records_[(batch.first + static_cast<std::size_t>(i)) % records_.size()];
     schema::StageVisit& visit = record.visit(settings_.stage);
@@ -249,8 +256,8 @@ int Worker::queued_requests() const { return static_cast<int>(record_count_); }
 std::int64_t Worker::busy_until_ns(std::int64_t now_ns) const {
   std::int64_t until = running_ ? finish_ns_ : now_ns;
   for (int i = running_ ? 1 : 0; i < batch_count_; ++i) {
-    until +=
-        profile_.latency_ns(std::max(1, batches_[(batch_head_ + static_cast<std::size_t>(i)) % batches_.size()].size));
+    until += model_.profile().latency_ns(
+        std::max(1, batches_[(batch_head_ + static_cast<std::size_t>(i)) % batches_.size()].size));
   }
   return until;
 }

@@ -4,9 +4,12 @@
 //   off --Start--> warming --(warm-up delay)--> active --Stop--> draining --(queue empty)--> off
 //
 // and every change is reported to its Frontend with SendFeedback. An active Worker takes batches
-// (SendBatch), queues them, and processes them one at a time, each for the time its latency
-// profile gives for the batch's size: the agent arms a timer and parks (no thread sleeps, so it
-// still answers orders and batches meanwhile). When a batch finishes, each request gets its
+// (SendBatch), queues them, and processes them one at a time, each for a time drawn from its
+// stage's latency model for the batch's size (common/latency_model.hpp: the profile's L(b), a
+// lognormal, or measured samples): the agent arms a timer and parks (no thread sleeps, so it
+// still answers orders and batches meanwhile). How close to that time a batch ends is the
+// runner's doing (README.md, "Keeping time"); the Worker measures it: for each batch the drawn
+// time, the achieved time and their difference, the execution error. When a batch finishes, each request gets its
 // stage's stamps and goes on to the next stage's Frontend, or back to the Client (completed)
 // after the last stage; then the Worker tells its Frontend its queue (SendQueueInformation).
 //
@@ -19,7 +22,7 @@
 
 #include "base/clock/clock.hpp"
 #include "base/metrics/latency_histogram.hpp"
-#include "roles/common/latency_profile.hpp"
+#include "roles/common/latency_model.hpp"
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/worker_state.hpp"
@@ -36,12 +39,14 @@ struct WorkerSettings {
   std::int64_t rpc_timeout_ns = 1'000'000'000;  // deadline of each call this Worker makes
   int queue_batches = 8;                        // batches it holds at most, the running one included
   std::int64_t publish_interval_ns = 1'000'000'000;
+  std::uint64_t latency_seed = 1;  // this Worker's stream of batch times (latency_model.hpp, derived_seed)
 };
 
 class Worker final : public services::WorkerHandler {
  public:
-  // next_stage is nullptr for the last stage's Workers, which return requests to the Client.
-  Worker(const Clock& clock, const WorkerSettings& settings, LatencyProfile profile, services::FrontendStub& frontend,
+  // next_stage is nullptr for the last stage's Workers, which return requests to the Client. A
+  // LatencyProfile converts to a fixed model.
+  Worker(const Clock& clock, const WorkerSettings& settings, LatencyModel model, services::FrontendStub& frontend,
          services::FrontendStub* next_stage, services::ClientStub& client, WorkerStats& stats);
 
   std::size_t do_work(std::int64_t now_ns);
@@ -73,7 +78,7 @@ class Worker final : public services::WorkerHandler {
 
   const Clock* clock_;
   WorkerSettings settings_;
-  LatencyProfile profile_;
+  LatencyModel model_;
   services::FrontendStub* frontend_;
   services::FrontendStub* next_stage_;
   services::ClientStub* client_;
@@ -95,11 +100,15 @@ class Worker final : public services::WorkerHandler {
   bool running_ = false;  // the batch at batch_head_ is being processed
   std::int64_t started_ns_ = 0;
   std::int64_t finish_ns_ = 0;
+  std::int64_t drawn_ns_ = 0;               // the running batch's drawn time
   std::int64_t downstream_backlog_ns_ = 0;  // the next stage's backlog_ns, from its newest answer
   std::int64_t downstream_heard_ns_ = 0;
 
   std::int64_t next_publish_ns_ = 0;
   LatencyHistogram dispatch_hop_;
+  LatencyHistogram drawn_;     // per batch: the time drawn
+  LatencyHistogram achieved_;  // per batch: end - start
+  LatencyHistogram error_;     // per batch: achieved - drawn (never negative: it ends at or after its timer)
 };
 
 }  // namespace pipescale::roles

@@ -25,13 +25,14 @@ class WorkerTest : public ::testing::Test {
   ~WorkerTest() override { world_.close(); }
 
   // Stage 0 of 2 (requests go on to stage 1's Frontend), or the only stage (back to the Client).
-  void make_worker(bool last_stage) {
+  void make_worker(bool last_stage, LatencyModel model = small_profile(), std::uint64_t seed = 1) {
     WorkerSettings settings;
     settings.stage = 0;
     settings.stage_count = last_stage ? 1 : 2;
     settings.worker_id = kWorkerId;
     settings.warmup_ns = kWarmup;
-    worker_.emplace(world_.clock, settings, small_profile(), frontend_link_, last_stage ? nullptr : &next_link_,
+    settings.latency_seed = seed;
+    worker_.emplace(world_.clock, settings, std::move(model), frontend_link_, last_stage ? nullptr : &next_link_,
                     client_link_, *stats_);
     dispatcher_.emplace(*worker_);
     AgentWorld::listen(own_, "worker7", *dispatcher_);
@@ -215,6 +216,51 @@ TEST_F(WorkerTest, TellsItsFrontendItsQueueWhenEachBatchEnds) {
   EXPECT_EQ(reports[1].sampled_ns, started + 28 * kMs);
   EXPECT_EQ(reports[1].queue_length, 0u);
   EXPECT_EQ(reports[1].busy_until_ns, started + 28 * kMs);
+}
+
+TEST_F(WorkerTest, RecordsEachBatchsDrawnAndAchievedTimeAndTheirDifference) {
+  make_worker(false);
+  activate();
+  send_batch(1, 100, 3);  // L(3) = 14 ms
+  run_for(kHop);
+  const std::int64_t started = world_.clock.now_ns();
+  run_until(started + 14 * kMs + kHop);
+  worker_->publish(world_.clock.now_ns());
+
+  LatencyHistogram drawn;
+  LatencyHistogram achieved;
+  LatencyHistogram error;
+  stats_->drawn_bins.merge_into(drawn);
+  stats_->achieved_bins.merge_into(achieved);
+  stats_->execution_error_bins.merge_into(error);
+  ASSERT_EQ(drawn.count(), 1u);
+  EXPECT_EQ(drawn.max_ns(), 14 * kMs);
+  EXPECT_EQ(achieved.max_ns(), 14 * kMs);
+  ASSERT_EQ(error.count(), 1u);
+  EXPECT_EQ(error.max_ns(), 0);  // a manual clock fires the timer exactly
+}
+
+TEST_F(WorkerTest, TakesEachBatchsTimeFromItsSeededLatencyModel) {
+  const auto lognormal = [] {
+    return std::move(LatencyModel::lognormal(small_profile(), {{1, 20.0}, {16, 80.0}}, "p")).value();
+  };
+  LatencyModel same_stream = lognormal();
+  same_stream.seed_stream(42);
+  const std::int64_t first = same_stream.draw_ns(3);
+  const std::int64_t second = same_stream.draw_ns(1);
+  make_worker(false, lognormal(), 42);
+  activate();
+  send_batch(1, 100, 3);
+  send_batch(2, 200, 1);
+  run_for(kHop);
+  const std::int64_t started = world_.clock.now_ns();
+  run_until(started + first + second + kHop);
+
+  ASSERT_EQ(next_stage_.handler.requests.size(), 4u);
+  EXPECT_EQ(next_stage_.handler.requests[0].visits[0].timestamps().finished_ns(), started + first);
+  EXPECT_EQ(next_stage_.handler.requests[3].visits[0].timestamps().finished_ns(), started + first + second);
+  EXPECT_NE(first, 14 * kMs);  // drawn, not the profile's median
+  EXPECT_EQ(stats_->busy_ns.get(), first + second);
 }
 
 // The next stage's backlog, from its answers, goes to this stage's Frontend with the next report,
