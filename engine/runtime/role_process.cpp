@@ -72,7 +72,8 @@ void follow_phases(Context& context, Role& role, Hooks& hooks) {
     // Phases only move forward; a role that starts late still takes each step in order.
     while (seen_phase < phase) hooks.on_phase(static_cast<RunPhase>(++seen_phase), now);
     if (hooks.done(now, control.shutdown.get() != 0)) return;
-    run_agent(role, *context.transport, context.clock, context.options->wait, [&] {
+    constexpr std::int64_t kLeadNs = std::is_same_v<Role, roles::Worker> ? kTimerLeadNs : 0;
+    run_agent(role, *context.transport, context.clock, context.options->wait, kLeadNs, [&] {
       const std::int64_t t = context.clock.now_ns();
       context.header->heartbeat_ns.set(t);
       return control.phase.get() != seen_phase || hooks.attention(t) || control.shutdown.get() != 0;
