@@ -8,10 +8,10 @@
 namespace pipescale {
 
 struct MeanInterval {
-  std::size_t count = 0;        // the sample's size n
-  double mean = 0.0;            // 0 when the sample is empty
-  std::optional<double> low;    // mean - t * s / sqrt(n); none when n < 2 (no spread to estimate)
-  std::optional<double> high;   // mean + t * s / sqrt(n)
+  std::size_t count = 0;       // the sample's size n
+  double mean = 0.0;           // 0 when the sample is empty
+  std::optional<double> low;   // mean - t * s / sqrt(n); none when n < 2 (no spread to estimate)
+  std::optional<double> high;  // mean + t * s / sqrt(n)
 };
 
 // The quantile of Student's t distribution with `degrees_of_freedom` (>= 1) at `probability`

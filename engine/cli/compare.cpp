@@ -37,8 +37,7 @@ class CompareCommand final : public Subcommand {
     if (sweep_a != sweep_b) {
       std::cerr << "pipescale compare: " << (sweep_a ? options_.run_a : options_.run_b).string()
                 << " is a sweep folder (it holds sweep.csv) and "
-                << (sweep_a ? options_.run_b : options_.run_a).string()
-                << " is not: compare two runs, or two sweeps\n";
+                << (sweep_a ? options_.run_b : options_.run_a).string() << " is not: compare two runs, or two sweeps\n";
       return 2;
     }
     return compare_runs(options_, std::cout, std::cerr);

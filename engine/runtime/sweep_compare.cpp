@@ -22,9 +22,12 @@ struct Headline {
 };
 
 constexpr Headline kHeadlines[] = {
-    {"slo_attainment", "SLO attainment %", "%", 100.0, 2}, {"goodput_rps", "goodput /s", "1/s", 1.0, 1},
-    {"drop_rate", "drop rate %", "%", 100.0, 2},           {"p50_ms", "latency p50 ms", "ms", 1.0, 2},
-    {"p99_ms", "latency p99 ms", "ms", 1.0, 2},            {"worker_seconds", "worker-seconds", "s", 1.0, 1},
+    {"slo_attainment", "SLO attainment %", "%", 100.0, 2},
+    {"goodput_rps", "goodput /s", "1/s", 1.0, 1},
+    {"drop_rate", "drop rate %", "%", 100.0, 2},
+    {"p50_ms", "latency p50 ms", "ms", 1.0, 2},
+    {"p99_ms", "latency p99 ms", "ms", 1.0, 2},
+    {"worker_seconds", "worker-seconds", "s", 1.0, 1},
 };
 
 std::string fixed(double value, int places) {
@@ -63,7 +66,8 @@ const SweepTablePoint* find_point(const ComparedSweep& b, const std::vector<std:
 
 std::string point_label(const std::vector<std::string>& keys, const std::vector<std::string>& values) {
   std::string label;
-  for (std::size_t k = 0; k < keys.size(); ++k) label.append(k == 0 ? "" : " ").append(keys[k]).append("=").append(values[k]);
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    label.append(k == 0 ? "" : " ").append(keys[k]).append("=").append(values[k]);
   return label;
 }
 
@@ -127,8 +131,8 @@ std::string describe(const char* side, const ComparedSweep& sweep) {
          " points, " + runs + " runs each)\n";
 }
 
-void add_point_rows(std::vector<std::vector<std::string>>& cells, const std::string& label,
-                    const SweepTablePoint& a, const SweepTablePoint& b) {
+void add_point_rows(std::vector<std::vector<std::string>>& cells, const std::string& label, const SweepTablePoint& a,
+                    const SweepTablePoint& b) {
   bool first = true;
   for (const Headline& headline : kHeadlines) {
     const auto stat_a = metric_of(a, headline);
@@ -136,8 +140,7 @@ void add_point_rows(std::vector<std::vector<std::string>>& cells, const std::str
     if (!stat_a && !stat_b) continue;
     const std::string difference =
         stat_a && stat_b ? signed_fixed(*stat_b->mean - *stat_a->mean, headline.decimals) : std::string("-");
-    const IntervalVerdict verdict =
-        stat_a && stat_b ? interval_verdict(*stat_a, *stat_b) : IntervalVerdict::kUnknown;
+    const IntervalVerdict verdict = stat_a && stat_b ? interval_verdict(*stat_a, *stat_b) : IntervalVerdict::kUnknown;
     cells.push_back({first ? label : "", headline.label, statistic_cell(stat_a, headline.decimals),
                      statistic_cell(stat_b, headline.decimals), difference, verdict_text(verdict)});
     first = false;
@@ -171,9 +174,8 @@ void write_json_point(JsonWriter& json, const std::vector<std::string>& keys, co
     json.key("b");
     write_statistic(json, stat_b, b.runs);
     json.key("difference");
-    stat_a && stat_b ? json.value(*stat_b->mean - *stat_a->mean, 4) : json.null();
-    const IntervalVerdict verdict =
-        stat_a && stat_b ? interval_verdict(*stat_a, *stat_b) : IntervalVerdict::kUnknown;
+    stat_a&& stat_b ? json.value(*stat_b->mean - *stat_a->mean, 4) : json.null();
+    const IntervalVerdict verdict = stat_a && stat_b ? interval_verdict(*stat_a, *stat_b) : IntervalVerdict::kUnknown;
     json.key("intervals_overlap");
     verdict == IntervalVerdict::kUnknown ? json.null() : json.value(verdict == IntervalVerdict::kOverlap);
     json.end_object();
@@ -217,8 +219,8 @@ Status check_same_keys(const ComparedSweep& a, const ComparedSweep& b) {
 }
 
 std::string sweep_comparison_table(const ComparedSweep& a, const ComparedSweep& b) {
-  std::vector<std::vector<std::string>> cells{{"point", "metric", "A mean [95% CI]", "B mean [95% CI]", "B - A",
-                                               "intervals"}};
+  std::vector<std::vector<std::string>> cells{
+      {"point", "metric", "A mean [95% CI]", "B mean [95% CI]", "B - A", "intervals"}};
   for (const SweepTablePoint& point : a.table.points) {
     const std::string label = point_label(a.table.keys, point.values);
     const SweepTablePoint* other = find_point(b, a.table.keys, point.values);

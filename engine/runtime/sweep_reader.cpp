@@ -30,7 +30,7 @@ Result<std::optional<double>> number_cell(const std::string& cell) {
 }
 
 struct Columns {
-  std::size_t runs = 0;                                // the index of "runs"
+  std::size_t runs = 0;                               // the index of "runs"
   std::map<std::string, std::size_t> mean_by_metric;  // metric -> index of <metric>_mean
 };
 
@@ -38,7 +38,8 @@ Result<Columns> find_columns(const std::vector<std::string>& header, const std::
   Columns columns;
   const auto runs = std::find(header.begin(), header.end(), "runs");
   if (runs == header.end() || runs == header.begin()) {
-    return Error{file + ": no swept key before a 'runs' column in the header (a sweep.csv of an older pipescale "
+    return Error{file +
+                 ": no swept key before a 'runs' column in the header (a sweep.csv of an older pipescale "
                  "sweep has none: run the sweep again)"};
   }
   columns.runs = static_cast<std::size_t>(runs - header.begin());
@@ -46,8 +47,10 @@ Result<Columns> find_columns(const std::vector<std::string>& header, const std::
     if (!ends_with(header[c], kMeanSuffix)) continue;
     const std::string metric = header[c].substr(0, header[c].size() - std::strlen(kMeanSuffix));
     if (c + 2 >= header.size() || header[c + 1] != metric + "_ci_low" || header[c + 2] != metric + "_ci_high") {
-      return Error{file + ": column " + header[c] + " is not followed by " + metric + "_ci_low and " + metric +
-                   "_ci_high"};
+      std::string message = file;
+      message.append(": column ").append(header[c]).append(" is not followed by ").append(metric);
+      message.append("_ci_low and ").append(metric).append("_ci_high");
+      return Error{message};
     }
     columns.mean_by_metric[metric] = c;
   }

@@ -55,7 +55,9 @@ std::filesystem::path folder_of(const std::filesystem::path& path) {
 std::vector<std::vector<std::size_t>> group_points(const std::vector<SweepRun>& runs) {
   std::vector<std::vector<std::size_t>> points;
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto same = [&](const std::vector<std::size_t>& point) { return runs[point.front()].values == runs[i].values; };
+    const auto same = [&](const std::vector<std::size_t>& point) {
+      return runs[point.front()].values == runs[i].values;
+    };
     const auto found = std::find_if(points.begin(), points.end(), same);
     if (found == points.end()) {
       points.push_back({i});
@@ -72,6 +74,7 @@ std::string point_row(const std::vector<SweepRun>& runs, const std::vector<std::
   const SweepRun& first = runs[point.front()];
   std::string line = key_cells(first.values) + std::to_string(point.size()) + ',' + csv_cell(first.summary.mode);
   std::vector<std::vector<RunMetric>> metrics;
+  metrics.reserve(point.size());
   for (const std::size_t index : point) metrics.push_back(run_metrics(runs[index].summary, stages));
   for (std::size_t m = 0; m < metrics.front().size(); ++m) {
     std::vector<double> sample;
@@ -124,8 +127,8 @@ std::vector<RunMetric> run_metrics(const RunSummary& s, const std::vector<std::s
   for (const std::string& name : stages) {
     const StageRunSummary* stage = find_stage(s, name);
     metrics.push_back({name + "_dropped", 0, stage == nullptr ? std::nullopt : count(stage->dropped)});
-    metrics.push_back({name + "_worker_seconds", 3,
-                       stage == nullptr ? std::nullopt : std::optional<double>(stage->worker_seconds)});
+    metrics.push_back(
+        {name + "_worker_seconds", 3, stage == nullptr ? std::nullopt : std::optional<double>(stage->worker_seconds)});
   }
   return metrics;
 }
@@ -147,7 +150,8 @@ Status write_sweep_runs_csv(const std::filesystem::path& path, const std::vector
   for (const SweepRun& run : runs) {
     std::ostringstream row;
     row << key_cells(run.values) << run.replication + 1 << ',' << run.seed << ',' << csv_cell(run.summary.mode);
-    for (const RunMetric& metric : run_metrics(run.summary, stages)) row << ',' << optional_cell(metric.value, metric.decimals);
+    for (const RunMetric& metric : run_metrics(run.summary, stages))
+      row << ',' << optional_cell(metric.value, metric.decimals);
     row << ',' << csv_cell(run_dir_cell(folder_of(path), run.run_dir)) << '\n';
     text += row.str();
   }

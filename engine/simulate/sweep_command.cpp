@@ -92,7 +92,8 @@ std::optional<std::vector<PlannedPoint>> preflight_all(const SweepOptions& optio
   for (std::vector<std::string>& values : sweep_grid(options.params)) {
     std::vector<std::string> overrides = options.overrides;
     const std::string name = sweep_point_name(options.params, values);
-    for (std::string& assignment : sweep_assignments(options.params, values)) overrides.push_back(std::move(assignment));
+    for (std::string& assignment : sweep_assignments(options.params, values))
+      overrides.push_back(std::move(assignment));
     const std::string command = "sweep (" + name + ")";
     auto config = preflight(options.config, overrides, options.duration_s, command.c_str());
     if (!config) return std::nullopt;
@@ -251,8 +252,8 @@ int sweep(const SweepOptions& options) {
   }
   std::string keys;
   for (const SweepParam& param : options.params) keys.append(keys.empty() ? "" : " x ").append(param.key);
-  std::printf("pipescale sweep: %s, %zu points x %zu replications, %s, results in %s\n", keys.c_str(),
-              points->size(), options.replications, options.simulate ? "simulated" : "live", dir.string().c_str());
+  std::printf("pipescale sweep: %s, %zu points x %zu replications, %s, results in %s\n", keys.c_str(), points->size(),
+              options.replications, options.simulate ? "simulated" : "live", dir.string().c_str());
   std::fflush(stdout);
 
   std::vector<SweepRun> runs;
