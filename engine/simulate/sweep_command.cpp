@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -60,9 +61,9 @@ std::string mean_cell(const std::vector<double>& sample, int decimals) {
   return text;
 }
 
-// The summary table on stdout: per point, the headline figures' means and 95 % half-widths.
-std::string table(const SweepOptions& options, const std::vector<SweepRun>& runs) {
-  std::string out = "  point | runs | attainment % | goodput /s | p99 ms | dropped\n";
+// The rows of the summary table on stdout: per point, the headline figures' means and 95 % half-widths.
+std::vector<std::vector<std::string>> table_rows(const SweepOptions& options, const std::vector<SweepRun>& runs) {
+  std::vector<std::vector<std::string>> rows{{"point", "runs", "attainment %", "goodput /s", "p99 ms", "dropped"}};
   for (std::size_t i = 0; i < runs.size();) {
     std::size_t end = i;
     std::vector<double> attainment, goodput, p99, dropped;
@@ -73,10 +74,35 @@ std::string table(const SweepOptions& options, const std::vector<SweepRun>& runs
       p99.push_back(s.latency_ms.p99);
       dropped.push_back(static_cast<double>(s.dropped));
     }
-    out += "  " + sweep_point_name(options.params, runs[i].values) + " | " + std::to_string(end - i) + " | " +
-           mean_cell(attainment, 2) + " | " + (goodput.empty() ? std::string("-") : mean_cell(goodput, 1)) + " | " +
-           mean_cell(p99, 1) + " | " + mean_cell(dropped, 0) + '\n';
+    rows.push_back({sweep_point_name(options.params, runs[i].values), std::to_string(end - i), mean_cell(attainment, 2),
+                    goodput.empty() ? std::string("-") : mean_cell(goodput, 1), mean_cell(p99, 1),
+                    mean_cell(dropped, 0)});
     i = end;
+  }
+  return rows;
+}
+
+// The rows in columns: the point left-aligned, the figures right-aligned. "±" is two bytes and
+// one column wide, so widths count code points.
+std::string table(const SweepOptions& options, const std::vector<SweepRun>& runs) {
+  const auto rows = table_rows(options, runs);
+  const auto width = [](const std::string& text) {
+    std::size_t columns = 0;
+    for (const char c : text) columns += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
+    return columns;
+  };
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(row[c]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string fill(widths[c] - width(row[c]), ' ');
+      line.append(c == 0 ? " " : "  ").append(c == 0 ? row[c] + fill : fill + row[c]);
+    }
+    out += line + '\n';
   }
   return out;
 }
