@@ -1,7 +1,6 @@
 """Draws a pipescale results folder, or a sweep's sweep.csv: see scripts/plot."""
 import csv
 import json
-import math
 import os
 import sys
 
@@ -9,6 +8,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plot_sweep import plot_sweep  # noqa: E402
 
 
 def fail(message):
@@ -42,109 +44,6 @@ def save(fig, folder, name):
     fig.savefig(path, dpi=110)
     plt.close(fig)
     print(path)
-
-
-# The columns a sweep plot needs, beside the swept key (the first column).
-SWEEP_COLUMNS = ("slo_attainment", "drop_rate", "p99_ms")
-
-
-def read_sweep(path):
-    """The swept key and one (x, attainment, drop rate, p99, goodput or None) per row; exits 2 on a
-    malformed file. goodput_rps is optional: folders written before it have no such column."""
-    try:
-        with open(path, newline="") as f:
-            lines = list(csv.reader(f))
-    except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}")
-    except csv.Error as error:
-        fail(f"{path}: not a CSV file: {error}")
-    if not lines or not lines[0]:
-        fail(f"{path} is empty: expected a header row and one row per run")
-    header = lines[0]
-    missing = [name for name in SWEEP_COLUMNS if name not in header]
-    if missing:
-        fail(f"{path}: no column {', '.join(missing)} in the header (is it a pipescale sweep.csv?)")
-    rows = [line for line in lines[1:] if line]
-    if not rows:
-        fail(f"{path} has a header but no rows")
-    points = []
-    for number, row in enumerate(rows, start=2):
-        if len(row) != len(header):
-            fail(f"{path} line {number}: {len(row)} cells, the header has {len(header)}")
-        cells = dict(zip(header, row))
-        figures = []
-        for name in SWEEP_COLUMNS:
-            try:
-                figures.append(float(cells[name]))
-            except ValueError:
-                fail(f"{path} line {number}: {name} is '{cells[name]}', expected a number")
-        figures.append(as_number(cells.get("goodput_rps", "")))
-        points.append((row[0], *figures))
-    return header[0], points
-
-
-def as_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def sweep_series(folder):
-    """One sweep folder as (key, label, xs, points, numeric), its points sorted by value."""
-    key, points = read_sweep(os.path.join(folder, "sweep.csv"))
-    # Numeric values are placed and sorted as numbers (0.5, 1, 1.5, 2, 10); any other value makes
-    # the axis categorical, in the order the sweep ran them.
-    numeric = all(as_number(value) is not None for value, *_ in points)
-    if numeric:
-        points.sort(key=lambda point: float(point[0]))
-        xs = [float(value) for value, *_ in points]
-    else:
-        xs = list(range(len(points)))
-    label = os.path.basename(os.path.normpath(folder))
-    return key, label, xs, points, numeric
-
-
-def plot_sweep(folders):
-    """Draws one sweep, or several over the same key one line each, into the first's sweep.png."""
-    series = [sweep_series(folder) for folder in folders]
-    key, _, xs0, points0, numeric = series[0]
-    for other_key, label, _, _, other_numeric in series[1:]:
-        if other_key != key or other_numeric != numeric:
-            fail(f"{label}: swept {other_key}, not {key}: only sweeps over the same key can share a plot")
-    with_goodput = any(point[4] is not None for _, _, _, points, _ in series for point in points)
-    panels = [
-        ("SLO attainment (%)", lambda point: 100.0 * point[1]),
-        ("drop rate (%)", lambda point: 100.0 * point[2]),
-        ("p99 latency (ms)", lambda point: point[3]),
-    ]
-    if with_goodput:
-        panels.insert(0, ("goodput (requests/s within SLO)", lambda point: point[4]))
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.7 * len(panels)), sharex=True)
-    for ax, (name, value) in zip(axes, panels):
-        for _, label, xs, points, _ in series:
-            ys = [value(point) if value(point) is not None else math.nan for point in points]
-            # Points only on a categorical axis: a line between two transports would suggest values between them.
-            ax.plot(xs, ys, marker="o", linestyle="-" if numeric else "none", label=label)
-        ax.set_ylabel(name)
-        ax.grid(True, alpha=0.3)
-        ax.set_ylim(bottom=0)
-    attainment_axis = axes[1] if with_goodput else axes[0]
-    attainment_axis.set_ylim(0, 105)
-    if len(series) > 1:
-        axes[0].legend()
-    if not numeric:
-        axes[-1].set_xticks(xs0)
-        axes[-1].set_xticklabels([value for value, *_ in points0], rotation=30, ha="right")
-    axes[-1].set_xlabel(key)
-    runs = sum(len(points) for _, _, _, points, _ in series)
-    axes[0].set_title(f"Sweep over {key} ({runs} runs)")
-    fig.tight_layout()
-    out = os.path.join(folders[0], "sweep.png")
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    print(out)
 
 
 def main():

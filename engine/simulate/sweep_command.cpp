@@ -4,11 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
+#include "base/metrics/confidence_interval.hpp"
 #include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/results.hpp"
@@ -21,7 +22,11 @@ extern char** environ;  // NOLINT(readability-redundant-declaration): posix_spaw
 namespace pipescale::engine {
 namespace {
 
-std::string assignment(const SweepOptions& options, const std::string& value) { return options.param + "=" + value; }
+// One point of the grid, checked: its values and its config (the swept keys applied).
+struct PlannedPoint {
+  std::vector<std::string> values;
+  PipelineConfig config;
+};
 
 // Runs `python3 SCRIPT DIR`, preferring Debian's python3 (the one python3-matplotlib is for).
 Status run_plot(const std::filesystem::path& script, const std::filesystem::path& dir) {
@@ -44,68 +49,87 @@ Status run_plot(const std::filesystem::path& script, const std::filesystem::path
   return Ok{};
 }
 
-std::string table(const SweepOptions& options, const std::vector<SweepPoint>& points) {
+// "97.31 ± 0.42", or the mean alone when there is no interval (one run).
+std::string mean_cell(const std::vector<double>& sample, int decimals) {
+  const MeanInterval interval = mean_interval(sample);
+  char text[64];
+  if (interval.high) {
+    std::snprintf(text, sizeof text, "%.*f ± %.*f", decimals, interval.mean, decimals, *interval.high - interval.mean);
+  } else {
+    std::snprintf(text, sizeof text, "%.*f", decimals, interval.mean);
+  }
+  return text;
+}
+
+// The rows of the summary table on stdout: per point, the headline figures' means and 95 % half-widths.
+std::vector<std::vector<std::string>> table_rows(const SweepOptions& options, const std::vector<SweepRun>& runs) {
+  std::vector<std::vector<std::string>> rows{{"point", "runs", "attainment %", "goodput /s", "p99 ms", "dropped"}};
+  for (std::size_t i = 0; i < runs.size();) {
+    std::size_t end = i;
+    std::vector<double> attainment, goodput, p99, dropped;
+    for (; end < runs.size() && runs[end].values == runs[i].values; ++end) {
+      const RunSummary& s = runs[end].summary;
+      attainment.push_back(s.slo_attainment * 100.0);
+      if (s.goodput_rps) goodput.push_back(*s.goodput_rps);
+      p99.push_back(s.latency_ms.p99);
+      dropped.push_back(static_cast<double>(s.dropped));
+    }
+    rows.push_back({sweep_point_name(options.params, runs[i].values), std::to_string(end - i), mean_cell(attainment, 2),
+                    goodput.empty() ? std::string("-") : mean_cell(goodput, 1), mean_cell(p99, 1),
+                    mean_cell(dropped, 0)});
+    i = end;
+  }
+  return rows;
+}
+
+// The rows in columns: the point left-aligned, the figures right-aligned. "±" is two bytes and
+// one column wide, so widths count code points.
+std::string table(const SweepOptions& options, const std::vector<SweepRun>& runs) {
+  const auto rows = table_rows(options, runs);
+  const auto width = [](const std::string& text) {
+    std::size_t columns = 0;
+    for (const char c : text) columns += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
+    return columns;
+  };
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(row[c]));
+  }
   std::string out;
-  char line[256];
-  std::snprintf(line, sizeof line, "  %-20s %12s %10s %10s %10s %10s %10s\n", options.param.c_str(), "attainment %",
-                "dropped", "failed", "p50 ms", "p99 ms", "worker-s");
-  out += line;
-  for (const SweepPoint& point : points) {
-    const RunSummary& s = point.summary;
-    std::snprintf(line, sizeof line, "  %-20s %12.2f %10llu %10llu %10.2f %10.2f %10.1f\n", point.value.c_str(),
-                  s.slo_attainment * 100.0, static_cast<unsigned long long>(s.dropped),
-                  static_cast<unsigned long long>(s.failed), s.latency_ms.p50, s.latency_ms.p99,
-                  total_worker_seconds(s));
-    out += line;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string fill(widths[c] - width(row[c]), ' ');
+      line.append(c == 0 ? " " : "  ").append(c == 0 ? row[c] + fill : fill + row[c]);
+    }
+    out += line + '\n';
   }
   return out;
 }
 
-}  // namespace
-
-std::string sweep_run_folder(std::size_t index, std::size_t count, const std::string& value) {
-  const int width = static_cast<int>(std::to_string(count).size());
-  char prefix[32];
-  std::snprintf(prefix, sizeof prefix, "%0*zu-", std::max(width, 2), index + 1);
-  std::string name = prefix;
-  for (const char c : value) {
-    const bool safe =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    name += safe ? c : '_';
-  }
-  return name;
-}
-
-namespace {
-
-// Every experiment's config, checked before anything runs; nullopt (the problems printed) if a
-// value is empty or a config is refused.
-std::optional<std::vector<PipelineConfig>> preflight_all(const SweepOptions& options) {
-  if (options.values.empty()) {
-    std::fprintf(stderr, "pipescale sweep: --values: expected at least one value, e.g. --values 0.5,1,1.5,2\n");
+// Every point's config, checked before anything runs; nullopt (the problems printed) if a value
+// is refused.
+std::optional<std::vector<PlannedPoint>> preflight_all(const SweepOptions& options) {
+  if (auto checked = check_sweep_params(options.params); !checked) {
+    std::fprintf(stderr, "pipescale sweep: %s\n", checked.error().message.c_str());
     return std::nullopt;
   }
-  for (std::size_t i = 0; i < options.values.size(); ++i) {
-    if (options.values[i].empty()) {
-      std::fprintf(stderr, "pipescale sweep: --values: value %zu is empty\n", i + 1);
-      return std::nullopt;
-    }
-  }
-  std::vector<PipelineConfig> configs;
-  for (const std::string& value : options.values) {
+  std::vector<PlannedPoint> points;
+  for (std::vector<std::string>& values : sweep_grid(options.params)) {
     std::vector<std::string> overrides = options.overrides;
-    overrides.push_back(assignment(options, value));
-    const std::string command = "sweep (" + assignment(options, value) + ")";
+    const std::string name = sweep_point_name(options.params, values);
+    for (std::string& assignment : sweep_assignments(options.params, values))
+      overrides.push_back(std::move(assignment));
+    const std::string command = "sweep (" + name + ")";
     auto config = preflight(options.config, overrides, options.duration_s, command.c_str());
     if (!config) return std::nullopt;
-    configs.push_back(std::move(*config));
+    points.push_back({std::move(values), std::move(*config)});
   }
-  return configs;
+  return points;
 }
 
 // One experiment on the simulator twin, into run_dir: kExitOk, or kExitSetup (said why).
-int simulate_experiment(const SweepOptions& options, const std::string& value, const PipelineConfig& config,
-                        const std::filesystem::path& run_dir) {
+int simulate_experiment(const std::string& name, const PipelineConfig& config, const std::filesystem::path& run_dir) {
   auto made = create_results_dir(run_dir, config);
   if (!made) {
     std::fprintf(stderr, "pipescale sweep: %s\n", made.error().message.c_str());
@@ -113,18 +137,22 @@ int simulate_experiment(const SweepOptions& options, const std::string& value, c
   }
   auto run = simulate_into(config, *made, false);
   if (!run) {
-    std::fprintf(stderr, "pipescale sweep: %s: %s\n", assignment(options, value).c_str(), run.error().message.c_str());
+    std::fprintf(stderr, "pipescale sweep: %s: %s\n", name.c_str(), run.error().message.c_str());
     return kExitSetup;
   }
   return kExitOk;
 }
 
 // One live experiment, into run_dir: launch()'s exit status.
-int launch_experiment(const SweepOptions& options, const std::string& value, const std::filesystem::path& run_dir) {
+int launch_experiment(const SweepOptions& options, const std::vector<std::string>& values, std::uint64_t seed,
+                      const std::filesystem::path& run_dir) {
   LaunchOptions launch_options;
   launch_options.config = options.config;
   launch_options.overrides = options.overrides;
-  launch_options.overrides.push_back(assignment(options, value));
+  for (std::string& assignment : sweep_assignments(options.params, values)) {
+    launch_options.overrides.push_back(std::move(assignment));
+  }
+  launch_options.overrides.push_back("run.seed=" + std::to_string(seed));
   launch_options.duration_s = options.duration_s;
   launch_options.out_dir = run_dir;
   launch_options.executable = options.executable;
@@ -132,45 +160,93 @@ int launch_experiment(const SweepOptions& options, const std::string& value, con
   return launch(launch_options);
 }
 
-// Runs every experiment in order, each into its own folder under dir, and appends the summary of
-// each that finished to `points`. Returns kExitOk, kExitFailed (a live run had a role fail: its
-// results are written, so it is tabulated and the sweep goes on), or the status that stopped it.
-int run_experiments(const SweepOptions& options, const std::vector<PipelineConfig>& configs,
-                    const std::filesystem::path& dir, std::vector<SweepPoint>& points) {
-  int status = kExitOk;
-  for (std::size_t i = 0; i < options.values.size(); ++i) {
-    const std::string& value = options.values[i];
-    const std::filesystem::path run_dir = dir / sweep_run_folder(i, options.values.size(), value);
-    std::printf("[%zu/%zu] %s\n", i + 1, options.values.size(), assignment(options, value).c_str());
+// "[3/6] k=v k2=v2 rep 2/3 seed 43": which run this is.
+std::string run_label(const SweepOptions& options, std::size_t index, std::size_t count, const SweepRun& run) {
+  char text[96];
+  std::snprintf(text, sizeof text, "[%zu/%zu] ", index + 1, count);
+  std::string label = text;
+  label += sweep_point_name(options.params, run.values);
+  if (options.replications > 1) {
+    std::snprintf(text, sizeof text, " rep %zu/%zu", run.replication + 1, options.replications);
+    label += text;
+  }
+  std::snprintf(text, sizeof text, " seed %llu", static_cast<unsigned long long>(run.seed));
+  return label + text;
+}
+
+void print_outcome(const std::string& label, const RunSummary& s) {
+  char figures[160];
+  std::snprintf(figures, sizeof figures, ": attainment %.2f %%, p99 %.1f ms, dropped %llu", s.slo_attainment * 100.0,
+                s.latency_ms.p99, static_cast<unsigned long long>(s.dropped));
+  std::printf("%s%s", label.c_str(), figures);
+  if (s.goodput_rps) std::printf(", goodput %.1f/s", *s.goodput_rps);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+// Runs one replication of one point into run.run_dir and reads its summary into `run`. Returns
+// kExitOk, kExitFailed (a live run had a role fail: its results are written, so it is tabulated)
+// or the status that must stop the sweep.
+int run_one(const SweepOptions& options, const PlannedPoint& point, const std::string& label, SweepRun& run) {
+  int ran = kExitOk;
+  if (options.simulate) {
+    PipelineConfig config = point.config;
+    config.run.seed = run.seed;
+    ran = simulate_experiment(label, config, run.run_dir);
+  } else {
+    std::printf("%s: running live\n", label.c_str());
     std::fflush(stdout);
-    const int ran = options.simulate ? simulate_experiment(options, value, configs[i], run_dir)
-                                     : launch_experiment(options, value, run_dir);
-    if (ran == kExitFailed) {
-      status = kExitFailed;  // its results are written: tabulate it and go on
-    } else if (ran != kExitOk) {
-      // Interrupted (its partial results are no point of the curve) or not set up: stop here.
-      return ran;
+    ran = launch_experiment(options, point.values, run.seed, run.run_dir);
+  }
+  // Interrupted (its partial results are no point of the curve) or not set up: stop here.
+  if (ran != kExitOk && ran != kExitFailed) return ran;
+  auto summary = read_run_summary(run.run_dir);
+  if (!summary) {
+    std::fprintf(stderr, "pipescale sweep: %s\n", summary.error().message.c_str());
+    return kExitSetup;
+  }
+  run.summary = std::move(*summary);
+  print_outcome(label, run.summary);
+  return ran;
+}
+
+// Runs every replication of every point in order, each into its own folder under dir, and
+// appends each that finished to `runs`. Returns kExitOk, kExitFailed, or the status that stopped it.
+int run_experiments(const SweepOptions& options, const std::vector<PlannedPoint>& points,
+                    const std::filesystem::path& dir, std::vector<SweepRun>& runs) {
+  int status = kExitOk;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    for (std::size_t r = 0; r < options.replications; ++r) {
+      SweepRun run;
+      run.values = points[i].values;
+      run.replication = r;
+      run.seed = points[i].config.run.seed + r;
+      run.run_dir = sweep_run_dir(dir, i, points.size(), run.values, options.replications, run.seed);
+      const int ran = run_one(options, points[i], run_label(options, i, points.size(), run), run);
+      if (ran != kExitOk && ran != kExitFailed) return ran;
+      if (ran == kExitFailed) status = kExitFailed;  // its results are written: tabulate it and go on
+      runs.push_back(std::move(run));
     }
-    auto summary = read_run_summary(run_dir);
-    if (!summary) {
-      std::fprintf(stderr, "pipescale sweep: %s\n", summary.error().message.c_str());
-      return kExitSetup;
-    }
-    points.push_back({value, run_dir, std::move(*summary)});
   }
   return status;
 }
 
-// sweep.csv, the table on stdout and the plot; returns the sweep's exit status given the
-// experiments' `status`.
-int tabulate(const SweepOptions& options, const std::filesystem::path& dir, const std::vector<SweepPoint>& points,
+// sweep_runs.csv, sweep.csv, the table on stdout and the plot; returns the sweep's exit status
+// given the experiments' `status`.
+int tabulate(const SweepOptions& options, const std::filesystem::path& dir, const std::vector<SweepRun>& runs,
              int status) {
-  if (auto written = write_sweep_csv(dir / "sweep.csv", options.param, points); !written) {
+  std::vector<std::string> keys;
+  for (const SweepParam& param : options.params) keys.push_back(param.key);
+  Status written = write_sweep_runs_csv(dir / "sweep_runs.csv", keys, runs);
+  if (written) written = write_sweep_csv(dir / "sweep.csv", keys, runs);
+  if (!written) {
     std::fprintf(stderr, "pipescale sweep: %s\n", written.error().message.c_str());
     return kExitSetup;
   }
-  std::printf("%s", table(options, points).c_str());
-  std::printf("  table: %s\n", (dir / "sweep.csv").string().c_str());
+  std::printf("%s", table(options, runs).c_str());
+  std::printf("  (mean ± half the 95 %% confidence interval over the replications)\n");
+  std::printf("  table: %s\n  runs: %s\n", (dir / "sweep.csv").string().c_str(),
+              (dir / "sweep_runs.csv").string().c_str());
   if (!options.plot_script.empty()) {
     if (auto plotted = run_plot(options.plot_script, dir); !plotted) {
       std::fprintf(stderr, "pipescale sweep: sweep.csv is written, but the plot failed: %s\n",
@@ -186,9 +262,12 @@ int tabulate(const SweepOptions& options, const std::filesystem::path& dir, cons
 }  // namespace
 
 int sweep(const SweepOptions& options) {
-  // Every experiment's config, checked before anything runs.
-  const auto configs = preflight_all(options);
-  if (!configs) return kExitBadInput;
+  if (options.replications == 0) {
+    std::fprintf(stderr, "pipescale sweep: --replications: expected at least 1\n");
+    return kExitBadInput;
+  }
+  const auto points = preflight_all(options);
+  if (!points) return kExitBadInput;
 
   const std::filesystem::path dir = options.out_dir.empty() ? default_results_dir("sweep-") : options.out_dir;
   std::error_code error;
@@ -197,14 +276,16 @@ int sweep(const SweepOptions& options) {
     std::fprintf(stderr, "pipescale sweep: cannot create %s: %s\n", dir.string().c_str(), error.message().c_str());
     return kExitSetup;
   }
-  std::printf("pipescale sweep: %s over %zu values, %s, results in %s\n", options.param.c_str(), options.values.size(),
-              options.simulate ? "simulated" : "live", dir.string().c_str());
+  std::string keys;
+  for (const SweepParam& param : options.params) keys.append(keys.empty() ? "" : " x ").append(param.key);
+  std::printf("pipescale sweep: %s, %zu points x %zu replications, %s, results in %s\n", keys.c_str(), points->size(),
+              options.replications, options.simulate ? "simulated" : "live", dir.string().c_str());
   std::fflush(stdout);
 
-  std::vector<SweepPoint> points;
-  const int status = run_experiments(options, *configs, dir, points);
-  if (points.empty()) return status == kExitOk ? kExitSetup : status;
-  return tabulate(options, dir, points, status);
+  std::vector<SweepRun> runs;
+  const int status = run_experiments(options, *points, dir, runs);
+  if (runs.empty()) return status == kExitOk ? kExitSetup : status;
+  return tabulate(options, dir, runs, status);
 }
 
 }  // namespace pipescale::engine

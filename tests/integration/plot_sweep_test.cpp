@@ -71,9 +71,10 @@ class PlotSweepTest : public ::testing::Test {
 const std::string kPngSignature("\x89PNG\r\n\x1a\n", 8);
 
 TEST_F(PlotSweepTest, DrawsANumericSweepIntoAPng) {
-  std::vector<SweepPoint> points;
-  for (const char* scale : {"1.5", "0.5", "1", "2"}) points.push_back({scale, dir() / scale, run_at(std::atof(scale))});
-  ASSERT_TRUE(write_sweep_csv(dir() / "sweep.csv", "client.rate_scale", points).ok());
+  std::vector<SweepRun> runs;
+  for (const char* scale : {"1.5", "0.5", "1", "2"})
+    runs.push_back({{scale}, 0, 1, dir() / scale, run_at(std::atof(scale))});
+  ASSERT_TRUE(write_sweep_csv(dir() / "sweep.csv", {"client.rate_scale"}, runs).ok());
 
   ASSERT_EQ(plot(), 0) << err_;
 
@@ -84,8 +85,8 @@ TEST_F(PlotSweepTest, DrawsANumericSweepIntoAPng) {
 TEST_F(PlotSweepTest, DrawsACategoricalSweepIntoAPng) {
   RunSummary grpc = run_at(1.0);
   grpc.transport = "grpc";
-  const std::vector<SweepPoint> points{{"shm", dir() / "shm", run_at(1.0)}, {"grpc", dir() / "grpc", grpc}};
-  ASSERT_TRUE(write_sweep_csv(dir() / "sweep.csv", "run.transport", points).ok());
+  const std::vector<SweepRun> runs{{{"shm"}, 0, 1, dir() / "shm", run_at(1.0)}, {{"grpc"}, 0, 1, dir() / "grpc", grpc}};
+  ASSERT_TRUE(write_sweep_csv(dir() / "sweep.csv", {"run.transport"}, runs).ok());
 
   ASSERT_EQ(plot(), 0) << err_;
 
