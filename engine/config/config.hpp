@@ -27,6 +27,9 @@ inline constexpr double kMaxArrivalCv = 10.0;  // as roles/client/trace's Arriva
 
 enum class Transport { kShm, kGrpc };
 enum class Arrival { kPoisson, kUniform, kGamma };
+// How client.trace_path is read (roles/client/trace/README.md), and open or closed loop.
+enum class TraceFormat { kRate, kRequests, kAzureFunctions, kAzureLlm };
+enum class ClientMode { kOpen, kClosed };
 // A stage's drop rule (roles/frontend/README.md, "The drop rule"): by the estimated completion
 // (queue and later stages' backlog counted), only what would miss even if started now (the rule
 // that ignores the queue), or never.
@@ -37,6 +40,13 @@ inline constexpr std::array<std::pair<std::string_view, Transport>, 2> kTranspor
     {{"shm", Transport::kShm}, {"grpc", Transport::kGrpc}}};
 inline constexpr std::array<std::pair<std::string_view, Arrival>, 3> kArrivalNames{
     {{"poisson", Arrival::kPoisson}, {"uniform", Arrival::kUniform}, {"gamma", Arrival::kGamma}}};
+inline constexpr std::array<std::pair<std::string_view, TraceFormat>, 4> kTraceFormatNames{
+    {{"rate", TraceFormat::kRate},
+     {"requests", TraceFormat::kRequests},
+     {"azure_functions", TraceFormat::kAzureFunctions},
+     {"azure_llm", TraceFormat::kAzureLlm}}};
+inline constexpr std::array<std::pair<std::string_view, ClientMode>, 2> kClientModeNames{
+    {{"open", ClientMode::kOpen}, {"closed", ClientMode::kClosed}}};
 inline constexpr std::array<std::pair<std::string_view, DropRule>, 3> kDropRuleNames{
     {{"deadline", DropRule::kDeadline}, {"start_now", DropRule::kStartNow}, {"never", DropRule::kNever}}};
 
@@ -50,6 +60,8 @@ constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std:
 inline std::string_view transport_name(Transport transport) { return enum_name(transport, kTransportNames); }
 inline std::string_view arrival_name(Arrival arrival) { return enum_name(arrival, kArrivalNames); }
 inline std::string_view drop_rule_name(DropRule rule) { return enum_name(rule, kDropRuleNames); }
+inline std::string_view trace_format_name(TraceFormat format) { return enum_name(format, kTraceFormatNames); }
+inline std::string_view client_mode_name(ClientMode mode) { return enum_name(mode, kClientModeNames); }
 
 struct RunConfig {
   double duration_s = 60.0;  // length of the replay, warm-up included
@@ -61,11 +73,23 @@ struct RunConfig {
   friend bool operator==(const RunConfig&, const RunConfig&) = default;
 };
 
+inline constexpr int kMaxClosedUsers = 65536;
+
 struct ClientConfig {
-  std::filesystem::path trace_path;  // absolute; required (no default)
+  std::filesystem::path trace_path;  // absolute; required in open mode (no default), unused in closed
+  TraceFormat trace_format = TraceFormat::kRate;
+  // azure_functions: the HashFunction values replayed (empty: every row), or the top N by count.
+  std::vector<std::string> trace_functions;
+  int trace_top_functions = 0;
+  double time_scale = 1.0;  // trace times are multiplied by it (0.01: a day in under 15 minutes)
+  double start_s = 0.0;     // the window replayed starts here, in the trace's own seconds
+  double duration_s = 0.0;  // ... and lasts this long; 0: to the end of the trace
   Arrival arrival = Arrival::kPoisson;
   double arrival_cv = 1.0;  // coefficient of variation of gamma inter-arrival times
   double rate_scale = 1.0;  // multiplies every rate of the trace
+  ClientMode mode = ClientMode::kOpen;
+  int users = 1;          // closed loop: concurrent users, one request in flight each
+  double think_ms = 0.0;  // closed loop: mean exponential think time between a return and the next send
 
   friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
 };

@@ -46,12 +46,33 @@ void write_run(std::ostream& out, const RunConfig& run) {
       << "warmup_s = " << floating(run.warmup_s) << "\n";
 }
 
+void write_trace_functions(std::ostream& out, const ClientConfig& client) {
+  if (client.trace_top_functions > 0) {
+    out << "trace_functions = \"top:" << client.trace_top_functions << "\"\n";
+  } else if (!client.trace_functions.empty()) {
+    out << "trace_functions = [";
+    for (std::size_t i = 0; i < client.trace_functions.size(); ++i) {
+      out << (i == 0 ? "" : ", ") << quoted(client.trace_functions[i]);
+    }
+    out << "]\n";
+  }
+}
+
 void write_client(std::ostream& out, const ClientConfig& client) {
   out << "\n[client]\n"
-      << "trace_path = " << quoted(client.trace_path.string()) << "\n"
+      << "mode = " << quoted(std::string(client_mode_name(client.mode))) << "\n";
+  // A closed-loop config may have no trace.
+  if (!client.trace_path.empty()) out << "trace_path = " << quoted(client.trace_path.string()) << "\n";
+  out << "trace_format = " << quoted(std::string(trace_format_name(client.trace_format))) << "\n";
+  write_trace_functions(out, client);
+  out << "time_scale = " << floating(client.time_scale) << "\n"
+      << "start_s = " << floating(client.start_s) << "\n"
+      << "duration_s = " << floating(client.duration_s) << "\n"
       << "arrival = " << quoted(std::string(arrival_name(client.arrival))) << "\n"
       << "arrival_cv = " << floating(client.arrival_cv) << "\n"
-      << "rate_scale = " << floating(client.rate_scale) << "\n";
+      << "rate_scale = " << floating(client.rate_scale) << "\n"
+      << "users = " << client.users << "\n"
+      << "think_ms = " << floating(client.think_ms) << "\n";
 }
 
 void write_scheduler(std::ostream& out, const SchedulerConfig& scheduler) {

@@ -68,20 +68,6 @@ void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context) {
   }
 }
 
-void read_client(const ConfigNode* table, ClientConfig& client, ReadContext& context) {
-  TableReader reader(table, "client", "client", context);
-  if (const ConfigNode* trace = reader.take("trace_path")) {
-    if (auto path = input_file(reader, "trace_path", *trace, "trace file (CSV)")) client.trace_path = *path;
-  } else {
-    reader.missing("trace_path", "the path of the workload trace, a CSV file");
-  }
-  reader.choice("arrival", client.arrival, kArrivalNames);
-  reader.number("arrival_cv", client.arrival_cv,
-                {0.0, false, kMaxArrivalCv, "a positive number, at most 10 (1 is as bursty as poisson)"});
-  reader.number("rate_scale", client.rate_scale,
-                {0.0, false, 1e6, "a positive number, at most 1000000 (2 doubles every rate of the trace)"});
-}
-
 void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadContext& context) {
   TableReader reader(table, "scheduler", "scheduler", context);
   reader.flag("enabled", scheduler.enabled);

@@ -16,6 +16,9 @@ const ConfigNode* section(TableReader& parent, std::string_view key);
 
 void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context);
 void read_client(const ConfigNode* table, ClientConfig& client, ReadContext& context);
+// The trace itself, read as the Client will read it (format, window, the run's length): its
+// problems are reported at client.trace_path. Only once the rest of the config is valid.
+void check_client_trace(const ConfigNode& root, const PipelineConfig& config, ReadContext& context);
 void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadContext& context);
 void read_placement(const ConfigNode* table, PlacementConfig& placement, ReadContext& context);
 void read_simulate(const ConfigNode* table, SimulateConfig& simulate, ReadContext& context);

@@ -24,11 +24,30 @@ std::string describe_stage(const StageConfig& stage) {
   return text + ")";
 }
 
+std::string describe_workload(const ClientConfig& client) {
+  if (client.mode == ClientMode::kClosed) {
+    return "The Client runs a closed loop of " + std::to_string(client.users) + " users, each thinking " +
+           format_double(client.think_ms) + " ms on average between a reply and its next request,";
+  }
+  std::string text = "The Client replays " + client.trace_path.string() + " (" +
+                     std::string(trace_format_name(client.trace_format)) + ")";
+  if (client.trace_format == TraceFormat::kRequests || client.trace_format == TraceFormat::kAzureLlm) {
+    text += " at its own times";
+  } else {
+    text += " with " + std::string(arrival_name(client.arrival)) + " arrivals";
+    if (client.arrival == Arrival::kGamma) text += " (cv " + format_double(client.arrival_cv) + ")";
+  }
+  if (client.rate_scale != 1.0) text += " at " + format_double(client.rate_scale) + "x its rates";
+  if (client.start_s > 0.0 || client.duration_s > 0.0) {
+    text += ", the window from " + format_double(client.start_s) + " s" +
+            (client.duration_s > 0.0 ? ", " + format_double(client.duration_s) + " s long" : std::string(" on"));
+  }
+  if (client.time_scale != 1.0) text += ", its time scaled by " + format_double(client.time_scale);
+  return text;
+}
+
 std::string describe_client(const PipelineConfig& config) {
-  std::string text = "The Client replays " + config.client.trace_path.string() + " with " +
-                     std::string(arrival_name(config.client.arrival)) + " arrivals";
-  if (config.client.arrival == Arrival::kGamma) text += " (cv " + format_double(config.client.arrival_cv) + ")";
-  if (config.client.rate_scale != 1.0) text += " at " + format_double(config.client.rate_scale) + "x its rates";
+  std::string text = describe_workload(config.client);
   text += " for " + format_double(config.run.duration_s) + " s";
   if (config.run.warmup_s > 0.0) text += " (the first " + format_double(config.run.warmup_s) + " s not measured)";
   return text + ", seed " + std::to_string(config.run.seed) + ", over " +

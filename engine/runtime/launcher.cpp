@@ -19,7 +19,6 @@
 #include "engine/runtime/run_segment.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "ipc/common/clock.hpp"
-#include "roles/client/trace/workload_trace.hpp"
 
 namespace pipescale::engine {
 namespace {
@@ -240,9 +239,6 @@ std::optional<PipelineConfig> preflight(const std::filesystem::path& config_path
     if (config.stages.size() > static_cast<std::size_t>(roles::kMaxStages)) {
       errors.push_back(config_path.string() + ": stages: " + std::to_string(config.stages.size()) +
                        " stages; a pipeline has at most " + std::to_string(roles::kMaxStages));
-    }
-    if (auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s); !trace) {
-      errors.push_back(trace.error().message);
     }
     bool profiles_ok = true;
     for (const StageConfig& stage : config.stages) {

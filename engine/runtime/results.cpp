@@ -128,6 +128,10 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   json.key("failed_unreturned").value(client.failures_unreturned.get());
   json.key("unknown_returns").value(client.unknown_returns.get());
   json.key("slo_attainment").value(summary.slo_attainment, 6);
+  json.key("throughput_rps").value(summary.throughput_rps);
+  json.key("client_mode").value(client_mode_name(config.client.mode));
+  if (config.client.mode == ClientMode::kClosed)
+    json.key("users").value(static_cast<std::uint64_t>(config.client.users));
   json.key("latency_ms");
   percentiles_ms(json, summary.latency);
   json.key("hop_overhead_us");
@@ -270,7 +274,14 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
       << fixed(ms(summary.latency.max_ns), 2) << '\n';
   out << "  hop overhead us p50 " << fixed(us(summary.hop.p50_ns), 1) << "  p99 " << fixed(us(summary.hop.p99_ns), 1)
       << "  (" << summary.hop.count << " hops)\n";
-  out << "  goodput " << fixed(summary.goodput_rps, 1) << " requests/s within the SLO\n";
+  out << "  goodput " << fixed(summary.goodput_rps, 1) << " requests/s within the SLO, throughput "
+      << fixed(summary.throughput_rps, 1) << " completed/s\n";
+  if (config.client.mode == ClientMode::kClosed) {
+    // Little's law: requests in the system = throughput x mean time in it.
+    out << "  closed loop: " << config.client.users
+        << " users; throughput x mean latency = " << fixed(summary.throughput_rps * summary.latency.mean_ns / 1e9, 2)
+        << " requests in flight\n";
+  }
   out << "  stage         arrivals   dropped   batches  mean batch  worker-s    busy-s  wasted-s\n";
   for (std::size_t s = 0; s < config.stages.size(); ++s) {
     const roles::FrontendStats& frontend = *board.frontends[s];
@@ -328,6 +339,7 @@ Summary summarize(const RunRecord& record) {
   const double sent_for_s =
       (record.interrupted ? std::min(record.elapsed_s, run.duration_s) : run.duration_s) - run.warmup_s;
   summary.goodput_rps = sent_for_s > 0.0 ? static_cast<double>(summary.completed_within_slo) / sent_for_s : 0.0;
+  summary.throughput_rps = sent_for_s > 0.0 ? static_cast<double>(summary.completed) / sent_for_s : 0.0;
   LatencyHistogram latency;
   client.latency_bins.merge_into(latency);
   summary.latency = latency.summary();

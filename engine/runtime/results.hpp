@@ -54,7 +54,8 @@ struct Summary {
   std::uint64_t dropped = 0;
   std::uint64_t failed = 0;
   double slo_attainment = 0.0;
-  double goodput_rps = 0.0;  // completed within the SLO per second of the window they were sent in
+  double goodput_rps = 0.0;     // completed within the SLO per second of the window they were sent in
+  double throughput_rps = 0.0;  // completed per second of the same window (Little's law: x mean latency)
   LatencySummary latency;
   LatencySummary hop;
 };

@@ -33,7 +33,7 @@ Result<RoleParts> assemble_client(const PipelineConfig& config, const ProcessSpe
   auto first_stage = stub_to<services::FrontendStub>(peers, process, frontend_name(0));
   if (!first_stage) return first_stage.error();
   parts.first_stage = std::move(*first_stage);
-  parts.agent = std::make_unique<roles::Client>(clock, setup->settings, std::move(setup->arrivals), *parts.first_stage,
+  parts.agent = std::make_unique<roles::Client>(clock, setup->settings, std::move(setup->source), *parts.first_stage,
                                                 *board.client);
   parts.dispatcher = std::make_unique<services::ClientDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));

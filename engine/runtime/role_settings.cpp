@@ -2,8 +2,10 @@
 
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "engine/config/trace_spec.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "roles/client/trace/workload_trace.hpp"
 
@@ -25,25 +27,48 @@ Result<roles::LatencyModel> stage_latency_model(const StageConfig& stage) {
   return roles::LatencyModel::lognormal(std::move(*profile), stage.profile_p99, "stages." + stage.name + ".profile");
 }
 
-Result<ClientSetup> client_setup(const PipelineConfig& config) {
-  auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
+namespace {
+
+// What the open-loop Client sends from: the trace read as the config's check read it.
+Result<roles::RequestSource> open_loop_source(const PipelineConfig& config, std::size_t& expected_requests) {
+  auto trace = roles::load_trace(trace_spec(config));
   if (!trace) return trace.error();
+  if (auto* requests = std::get_if<roles::RequestTrace>(&*trace)) {
+    expected_requests = requests->times_ns.size();
+    return roles::RequestSource(std::move(*requests));
+  }
+  const auto& rate = std::get<roles::WorkloadTrace>(*trace);
   roles::ArrivalOptions arrival;
   arrival.kind = to_arrival_kind(config.client.arrival);
   arrival.gamma_cv = config.client.arrival_cv;
   arrival.seed = config.run.seed;
   arrival.rate_scale = config.client.rate_scale;
-  auto arrivals = roles::ArrivalProcess::create(*trace, arrival);
+  auto arrivals = roles::ArrivalProcess::create(rate, arrival);
   if (!arrivals) return arrivals.error();
+  expected_requests = static_cast<std::size_t>(
+      rate.expected_count(0.0, config.run.duration_s) * config.client.rate_scale * 1.2 + 1024.0);
+  return roles::RequestSource(std::move(*arrivals));
+}
 
+}  // namespace
+
+Result<ClientSetup> client_setup(const PipelineConfig& config) {
   roles::ClientSettings settings;
   settings.stage_count = static_cast<std::uint16_t>(config.stages.size());
   settings.slo_ns = slo_ns(config);
   settings.drain_timeout_ns = drain_timeout_ns(config);
   settings.warmup_ns = static_cast<std::int64_t>(config.run.warmup_s * 1e9);
-  settings.expected_requests = static_cast<std::size_t>(
-      trace->expected_count(0.0, config.run.duration_s) * config.client.rate_scale * 1.2 + 1024.0);
-  return ClientSetup{std::move(*arrivals), settings};
+  if (config.client.mode == ClientMode::kClosed) {
+    settings.closed_users = static_cast<std::uint32_t>(config.client.users);
+    settings.think_mean_ns = static_cast<std::int64_t>(config.client.think_ms * 1e6);
+    settings.think_seed = config.run.seed;
+    // Reserved up front; a run that sends more grows the bookkeeping (amortised).
+    settings.expected_requests = std::size_t{1} << 20;
+    return ClientSetup{roles::RequestSource::none(), settings};
+  }
+  auto source = open_loop_source(config, settings.expected_requests);
+  if (!source) return source.error();
+  return ClientSetup{std::move(*source), settings};
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "roles/client/client.hpp"
 #include "roles/client/trace/arrival_process.hpp"
 #include "roles/common/latency_model.hpp"
+#include "roles/client/trace/request_source.hpp"
 #include "roles/common/latency_profile.hpp"
 #include "roles/frontend/frontend.hpp"
 #include "roles/scheduler/scheduler_policy.hpp"
@@ -23,10 +24,10 @@ Result<roles::LatencyProfile> stage_profile(const StageConfig& stage);
 // worker_settings() carries each Worker's seed.
 Result<roles::LatencyModel> stage_latency_model(const StageConfig& stage);
 
-// The Client's arrival process (the trace, scaled by client.rate_scale, drawn with run.seed) and
-// its settings.
+// The Client's request source (a rate trace's arrival process, scaled by client.rate_scale and
+// drawn with run.seed; a request trace's own times; nothing in closed loop) and its settings.
 struct ClientSetup {
-  roles::ArrivalProcess arrivals;
+  roles::RequestSource source;
   roles::ClientSettings settings;
 };
 Result<ClientSetup> client_setup(const PipelineConfig& config);

@@ -17,11 +17,11 @@ std::size_t stage_index(std::uint16_t stage) { return std::min<std::size_t>(stag
 
 }  // namespace
 
-Client::Client(const Clock& clock, const ClientSettings& settings, roles::ArrivalProcess arrivals,
+Client::Client(const Clock& clock, const ClientSettings& settings, RequestSource source,
                services::FrontendStub& first_stage, ClientStats& stats)
     : clock_(&clock),
       settings_(settings),
-      arrivals_(std::move(arrivals)),
+      source_(std::move(source)),
       first_stage_(&first_stage),
       stats_(&stats),
       hops_(kHopKindCount),
@@ -29,6 +29,9 @@ Client::Client(const Clock& clock, const ClientSettings& settings, roles::Arriva
       dispatch_(settings.stage_count),
       execution_(settings.stage_count) {
   returned_ids_.reserve(settings.expected_requests);
+  if (settings.closed_users > 0) {
+    users_.emplace(settings.closed_users, settings.think_mean_ns, settings.think_seed, settings.expected_requests);
+  }
 }
 
 void Client::start(std::int64_t start_ns, std::int64_t end_ns) {
@@ -36,7 +39,14 @@ void Client::start(std::int64_t start_ns, std::int64_t end_ns) {
   end_ns_ = end_ns;
   started_ = true;
   rows_.start(start_ns);
-  const auto first = arrivals_.next_ns();
+  if (users_) {
+    users_->start(start_ns);
+    sending_ = start_ns < end_ns;
+    next_send_ns_ = users_->next_ready_ns();
+    if (!sending_) sending_ended_ns_ = start_ns;
+    return;
+  }
+  const auto first = source_.next_ns();
   sending_ = first.has_value() && start_ns + *first < end_ns;
   if (sending_) {
     next_send_ns_ = start_ns + *first;
@@ -55,16 +65,14 @@ std::size_t Client::do_work(std::int64_t now_ns) {
   if (!started_ || finished_) return 0;
   close_rows(now_ns);
   int sends = 0;
-  while (sending_ && next_send_ns_ <= now_ns && sends < settings_.max_sends_per_step) {
-    send_one(next_send_ns_, now_ns);
+  while (sending_ && next_send_ns_ <= now_ns && next_send_ns_ < end_ns_ && sends < settings_.max_sends_per_step) {
     ++sends;
-    const auto next = arrivals_.next_ns();
-    if (!next.has_value() || start_ns_ + *next >= end_ns_) {
-      sending_ = false;
-      sending_ended_ns_ = std::max(now_ns, std::min(end_ns_, next.has_value() ? start_ns_ + *next : now_ns));
-      break;
+    if (users_) {
+      send_by_user(now_ns);
+    } else {
+      send_one(next_send_ns_, next_send_ns_, now_ns);
+      advance_open(now_ns);
     }
-    next_send_ns_ = start_ns_ + *next;
   }
   // The trace may end with a stretch of rate 0: sending is over at end_ns either way.
   if (sending_ && now_ns >= end_ns_) {
@@ -74,10 +82,28 @@ std::size_t Client::do_work(std::int64_t now_ns) {
   return static_cast<std::size_t>(sends);
 }
 
+void Client::advance_open(std::int64_t now_ns) {
+  const auto next = source_.next_ns();
+  if (!next.has_value() || start_ns_ + *next >= end_ns_) {
+    sending_ = false;
+    sending_ended_ns_ = std::max(now_ns, std::min(end_ns_, next.has_value() ? start_ns_ + *next : now_ns));
+    return;
+  }
+  next_send_ns_ = start_ns_ + *next;
+}
+
+// The next ready user sends now; latency is measured from this actual send.
+void Client::send_by_user(std::int64_t now_ns) {
+  const std::int64_t ready_ns = next_send_ns_;
+  users_->send_next(next_id_);  // first: a send that fails at once returns the id to its user
+  send_one(now_ns, ready_ns, now_ns);
+  next_send_ns_ = users_->next_ready_ns();
+}
+
 std::int64_t Client::next_timer_ns() const {
   if (!started_ || finished_) return 0;
   const std::int64_t row_end = rows_.current_end_ns();
-  if (sending_) return std::min(next_send_ns_, row_end);
+  if (sending_) return std::min({next_send_ns_, row_end, end_ns_});
   return std::min(row_end, sending_ended_ns_ + settings_.drain_timeout_ns);
 }
 
@@ -88,7 +114,7 @@ bool Client::finished(std::int64_t now_ns) const {
   return outstanding() == 0 || now_ns >= sending_ended_ns_ + settings_.drain_timeout_ns;
 }
 
-void Client::send_one(std::int64_t intended_ns, std::int64_t now_ns) {
+void Client::send_one(std::int64_t intended_ns, std::int64_t scheduled_ns, std::int64_t now_ns) {
   const std::uint64_t id = next_id_++;
   returned_ids_.push_back(0);
   if (first_counted_id_ == UINT64_MAX && intended_ns >= start_ns_ + settings_.warmup_ns) first_counted_id_ = id;
@@ -98,7 +124,7 @@ void Client::send_one(std::int64_t intended_ns, std::int64_t now_ns) {
   }
   stats_->outstanding.set(static_cast<std::int64_t>(outstanding()));
   if (ClientRow* row = row_at(intended_ns)) row->offered.add(1);
-  const std::int64_t lag = now_ns - intended_ns;
+  const std::int64_t lag = now_ns - scheduled_ns;
   send_lag_.record(lag);
   if (lag > kLateSendNs) stats_->late_sends.add(1);
 
@@ -131,6 +157,10 @@ bool Client::take(std::uint64_t request_id) {
   }
   returned_ids_[request_id] = 1;
   ++returned_;
+  if (users_ && sending_) {
+    users_->returned(request_id, clock_->now_ns());
+    next_send_ns_ = std::min(next_send_ns_, users_->next_ready_ns());
+  }
   if (counted(request_id)) ++counted_returned_;
   stats_->outstanding.set(static_cast<std::int64_t>(outstanding()));
   return true;

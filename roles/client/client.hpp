@@ -3,21 +3,27 @@
 // request it sent when it comes back through its SendRequest receiver (completed, or dropped with
 // stage and reason, or failed with a status), or, at the end, as failed because it never did.
 //
-// Open loop: each request's intended send time comes from the arrival process, whatever happened
-// to the ones before; a Client that falls behind sends the late ones at once and still measures
-// latency from the intended time, so a slow sender cannot hide latency ("coordinated omission").
-// Every request carries its deadline, intended send + the end-to-end SLO.
+// Open loop: each request's intended send time comes from the request source (an arrival process
+// over a rate trace, or a request trace's own times), whatever happened to the ones before; a
+// Client that falls behind sends the late ones at once and still measures latency from the
+// intended time, so a slow sender cannot hide latency ("coordinated omission").
+// Closed loop (closed_users > 0): that many users, each sending its next request a think time
+// after the previous one came back (ClosedLoopUsers); there the intended send time is the actual
+// one, and latency is measured from it. Every request carries its deadline, intended send + the
+// end-to-end SLO.
 //
 // Accounting is by request id (ids are 0, 1, 2, ... in send order): a bitmap of the ids that came
 // back; an id that comes back twice, or was never sent, is counted in unknown_returns and not
 // accounted twice. So sent == completed + dropped + failed always holds at the end.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "base/clock/clock.hpp"
 #include "base/metrics/latency_histogram.hpp"
-#include "roles/client/trace/arrival_process.hpp"
+#include "roles/client/closed_loop.hpp"
+#include "roles/client/trace/request_source.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/second_rows.hpp"
 #include "services/handlers.hpp"
@@ -41,13 +47,19 @@ struct ClientSettings {
   // totals, the SLO attainment and the latency percentiles (run.warmup_s); the per-second rows
   // still show them. Ids grow with intended send time, so "counted" is "id >= the first counted id".
   std::int64_t warmup_ns = 0;
+  // Closed loop: the number of users (0: open loop, from the request source), the mean of their
+  // exponential think times (0: none) and the seed those are drawn from.
+  std::uint32_t closed_users = 0;
+  std::int64_t think_mean_ns = 0;
+  std::uint64_t think_seed = 1;
 };
 
 class Client final : public services::ClientHandler {
  public:
   // Handlers read the time from `clock`; the runner passes the same clock's readings to do_work.
-  Client(const Clock& clock, const ClientSettings& settings, roles::ArrivalProcess arrivals,
-         services::FrontendStub& first_stage, ClientStats& stats);
+  // A closed-loop Client takes RequestSource::none().
+  Client(const Clock& clock, const ClientSettings& settings, RequestSource source, services::FrontendStub& first_stage,
+         ClientStats& stats);
 
   // The trace's t = 0 is start_ns; nothing is sent at or after end_ns.
   void start(std::int64_t start_ns, std::int64_t end_ns);
@@ -66,9 +78,16 @@ class Client final : public services::ClientHandler {
                        services::ResponseWriter<services::ClientRpc::SendRequest>& response) override;
 
   [[nodiscard]] std::uint64_t outstanding() const { return next_id_ - returned_; }
+  // The token counts the trace gave request `request_id` (an azure_llm trace, or a requests trace
+  // with context_tokens/generated_tokens columns); nullopt otherwise.
+  [[nodiscard]] std::optional<TokenCounts> tokens(std::uint64_t request_id) const { return source_.tokens(request_id); }
 
  private:
-  void send_one(std::int64_t intended_ns, std::int64_t now_ns);
+  // `scheduled_ns` is when it was due (the send lag is measured from it); `intended_ns` is what
+  // latency is measured from.
+  void send_one(std::int64_t intended_ns, std::int64_t scheduled_ns, std::int64_t now_ns);
+  void advance_open(std::int64_t now_ns);
+  void send_by_user(std::int64_t now_ns);
   // Marks the id as returned; false (and counted) if it was not outstanding.
   bool take(std::uint64_t request_id);
   void on_first_hop_failed(std::uint64_t request_id, ipc::StatusCode status);
@@ -86,7 +105,8 @@ class Client final : public services::ClientHandler {
 
   const Clock* clock_;
   ClientSettings settings_;
-  roles::ArrivalProcess arrivals_;
+  RequestSource source_;
+  std::optional<ClosedLoopUsers> users_;
   services::FrontendStub* first_stage_;
   ClientStats* stats_;
 

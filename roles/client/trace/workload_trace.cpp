@@ -6,49 +6,111 @@
 #include <string>
 
 #include "base/csv/numeric_csv.hpp"
+#include "roles/client/trace/trace_csv.hpp"
 
 namespace pipescale::roles {
 
 namespace {
 
-// Where a point came from, for messages: "file.csv:7: " or "name: point 3: ".
-std::string locate_line(std::string_view source_name, std::size_t line) { return csv_error(source_name, line, ""); }
+// Where a point came from, for messages: "file.csv:7:3: " or "name: point 3: ".
 std::string locate_point(std::string_view source_name, std::size_t index) {
   return std::string(source_name) + ": point " + std::to_string(index) + ": ";
 }
 
-Status check_point(const TracePoint& point, const TracePoint* previous, const std::string& where,
+struct PointWhere {
+  std::string time;  // the prefix of a message about the time field
+  std::string rate;  // ... and about the rate field
+};
+
+Status check_point(const TracePoint& point, const TracePoint* previous, const PointWhere& where,
                    const std::string& time_text, const std::string& rate_text) {
   if (previous == nullptr && point.time_s != 0.0) {
-    return Error{where + "time_s '" + time_text + "': expected 0 (the first row starts the trace)"};
+    return Error{where.time + "time_s '" + time_text + "': expected 0 (the first row starts the trace)"};
   }
   if (previous != nullptr && !(point.time_s > previous->time_s)) {
-    return Error{where + "time_s '" + time_text + "': expected a time after the previous row's " +
+    return Error{where.time + "time_s '" + time_text + "': expected a time after the previous row's " +
                  format_number(previous->time_s) + " (times must increase strictly)"};
   }
   if (!(point.rate_rps >= 0.0) || !std::isfinite(point.rate_rps)) {
-    return Error{where + "rate_rps '" + rate_text + "': expected a finite rate >= 0"};
+    return Error{where.rate + "rate_rps '" + rate_text + "': expected a finite rate >= 0"};
   }
   return Ok{};
+}
+
+constexpr std::string_view kColumns[2] = {"time_s", "rate_rps"};
+
+bool is_rate_header(const TraceLine& line) {
+  return line.fields.size() == 2 && line.fields[0].text == kColumns[0] && line.fields[1].text == kColumns[1];
+}
+
+bool all_numbers(const TraceLine& line) {
+  double ignored = 0.0;
+  for (const TraceField& field : line.fields) {
+    if (!parse_finite_number(field.text, ignored)) return false;
+  }
+  return true;
+}
+
+// One row's two numbers, or an error naming the line and the column at fault.
+Result<TracePoint> read_rate_row(const TraceCsvReader& reader, const TraceLine& line) {
+  if (line.fields.size() < 2) {
+    return Error{reader.error(line.number, line.end_column,
+                              "missing column rate_rps: the row has 1 field, expected 2 (time_s,rate_rps)")};
+  }
+  if (line.fields.size() > 2) {
+    return Error{reader.error(line, line.fields[2],
+                              "row '" + join_fields(line.fields) + "' has " + std::to_string(line.fields.size()) +
+                                  " fields: expected 2 (time_s,rate_rps)")};
+  }
+  double values[2] = {0.0, 0.0};
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (!parse_finite_number(line.fields[i].text, values[i])) {
+      return Error{reader.error(
+          line, line.fields[i],
+          std::string(kColumns[i]) + " '" + std::string(line.fields[i].text) + "': expected a finite number")};
+    }
+  }
+  return TracePoint{values[0], values[1]};
 }
 
 }  // namespace
 
 Result<WorkloadTrace> WorkloadTrace::parse(std::string_view csv_text, std::string_view source_name,
                                            std::optional<double> duration_s) {
-  auto rows = parse_numeric_csv(csv_text, source_name, {"time_s", "rate_rps"});
-  if (!rows) return rows.error();
+  auto points = parse_points(csv_text, source_name);
+  if (!points) return points.error();
+  return finish(std::move(*points), source_name, duration_s);
+}
+
+Result<std::vector<TracePoint>> WorkloadTrace::parse_points(std::string_view csv_text, std::string_view source_name) {
+  TraceCsvReader reader(csv_text, source_name);
+  TraceLine line;
   std::vector<TracePoint> points;
-  for (const auto& row : rows.value()) {
-    const TracePoint point{row.values[0], row.values[1]};
-    const std::string where = locate_line(source_name, row.line_number);
-    if (auto status = check_point(point, points.empty() ? nullptr : &points.back(), where, row.texts[0], row.texts[1]);
+  bool first = true;
+  while (reader.next(line)) {
+    if (first) {
+      first = false;
+      if (is_rate_header(line)) continue;
+      if (!all_numbers(line)) {
+        // Appended piece by piece: a chain of operator+ here trips GCC 12's false -Wrestrict at -O3.
+        std::string message = "'";
+        message.append(join_fields(line.fields))
+            .append("': expected the header 'time_s,rate_rps' or a row of 2 numbers");
+        return Error{reader.error(line.number, 1, message)};
+      }
+    }
+    auto point = read_rate_row(reader, line);
+    if (!point) return point.error();
+    const PointWhere where{reader.error(line, line.fields[0], ""), reader.error(line, line.fields[1], "")};
+    if (auto status = check_point(*point, points.empty() ? nullptr : &points.back(), where,
+                                  std::string(line.fields[0].text), std::string(line.fields[1].text));
         !status) {
       return status.error();
     }
-    points.push_back(point);
+    points.push_back(*point);
   }
-  return finish(std::move(points), source_name, duration_s);
+  if (points.empty()) return Error{reader.error_at_end("no data rows: expected rows of time_s,rate_rps")};
+  return points;
 }
 
 Result<WorkloadTrace> WorkloadTrace::load(const std::string& path, std::optional<double> duration_s) {
@@ -62,8 +124,9 @@ Result<WorkloadTrace> WorkloadTrace::from_points(std::vector<TracePoint> points,
   if (points.empty()) return Error{std::string(source_name) + ": no points: expected at least one"};
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& point = points[i];
-    if (auto status = check_point(point, i == 0 ? nullptr : &points[i - 1], locate_point(source_name, i + 1),
-                                  format_number(point.time_s), format_number(point.rate_rps));
+    const std::string where = locate_point(source_name, i + 1);
+    if (auto status = check_point(point, i == 0 ? nullptr : &points[i - 1], {where, where}, format_number(point.time_s),
+                                  format_number(point.rate_rps));
         !status) {
       return status.error();
     }

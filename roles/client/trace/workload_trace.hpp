@@ -30,6 +30,8 @@ class WorkloadTrace {
   // `source_name` (the path, or a config key) starts every error message.
   static Result<WorkloadTrace> parse(std::string_view csv_text, std::string_view source_name,
                                      std::optional<double> duration_s = std::nullopt);
+  // The file's points, checked, before any duration is applied (the trace window's input).
+  static Result<std::vector<TracePoint>> parse_points(std::string_view csv_text, std::string_view source_name);
   static Result<WorkloadTrace> load(const std::string& path, std::optional<double> duration_s = std::nullopt);
   // A trace built in code (a constant rate from the config, a test); the same rules apply, and
   // errors name the point by its 1-based index.
@@ -48,6 +50,7 @@ class WorkloadTrace {
  private:
   WorkloadTrace(std::vector<TracePoint> points, double duration_s)
       : points_(std::move(points)), duration_s_(duration_s) {}
+
   // Checks the duration, then cuts the (already checked) points to it.
   static Result<WorkloadTrace> finish(std::vector<TracePoint> points, std::string_view source_name,
                                       std::optional<double> duration_s);

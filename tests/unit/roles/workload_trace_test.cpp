@@ -92,11 +92,15 @@ TEST(WorkloadTrace, AcceptsAFileWithoutHeader) {
 TEST(WorkloadTrace, RefusesAnotherFilesHeaderNamingTheLine) {
   EXPECT_THAT(
       parse_error("# a profile\nbatch_size,latency_ms\n1,5\n"),
-      HasSubstr("trace.csv:2: 'batch_size,latency_ms': expected the header 'time_s,rate_rps' or a row of 2 numbers"));
+      HasSubstr("trace.csv:2:1: 'batch_size,latency_ms': expected the header 'time_s,rate_rps' or a row of 2 numbers"));
 }
 
 TEST(WorkloadTrace, RefusesAnEmptyFile) {
-  EXPECT_THAT(parse_error("# nothing\n\n"), HasSubstr("trace.csv: no data rows"));
+  EXPECT_THAT(parse_error("# nothing\n\n"), HasSubstr("trace.csv:3:1: no data rows"));
+}
+
+TEST(WorkloadTrace, RefusesARowMissingItsRateAtTheEndOfTheLine) {
+  EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n12.5\n"), HasSubstr("trace.csv:3:5: missing column rate_rps"));
 }
 
 TEST(WorkloadTrace, RefusesAHeaderWithoutRows) {
@@ -105,7 +109,7 @@ TEST(WorkloadTrace, RefusesAHeaderWithoutRows) {
 
 TEST(WorkloadTrace, RefusesARowWithTheWrongNumberOfFields) {
   const std::string message = parse_error("time_s,rate_rps\n0,100\n5,100,7\n");
-  EXPECT_THAT(message, HasSubstr("trace.csv:3:"));
+  EXPECT_THAT(message, HasSubstr("trace.csv:3:7:"));
   EXPECT_THAT(message, HasSubstr("has 3 fields: expected 2"));
 }
 
@@ -118,18 +122,18 @@ TEST(WorkloadTrace, RefusesANonNumberNamingTheColumnAndValue) {
 }
 
 TEST(WorkloadTrace, RefusesAFirstRowThatDoesNotStartAtZero) {
-  EXPECT_THAT(parse_error("time_s,rate_rps\n1,100\n5,0\n"), HasSubstr("trace.csv:2: time_s '1': expected 0"));
+  EXPECT_THAT(parse_error("time_s,rate_rps\n1,100\n5,0\n"), HasSubstr("trace.csv:2:1: time_s '1': expected 0"));
 }
 
 TEST(WorkloadTrace, RefusesTimesThatDoNotIncreaseStrictly) {
   const std::string message = parse_error("time_s,rate_rps\n0,100\n\n7.5,10\n7.5,20\n");
-  EXPECT_THAT(message, HasSubstr("trace.csv:5: time_s '7.5': expected a time after the previous row's 7.5"));
-  EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n5,10\n3,20\n"), HasSubstr("trace.csv:4:"));
+  EXPECT_THAT(message, HasSubstr("trace.csv:5:1: time_s '7.5': expected a time after the previous row's 7.5"));
+  EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n5,10\n3,20\n"), HasSubstr("trace.csv:4:1:"));
 }
 
 TEST(WorkloadTrace, RefusesANegativeRate) {
   EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n5,-1\n"),
-              HasSubstr("trace.csv:3: rate_rps '-1': expected a finite rate >= 0"));
+              HasSubstr("trace.csv:3:3: rate_rps '-1': expected a finite rate >= 0"));
 }
 
 TEST(WorkloadTrace, RefusesASingleRowWithoutADuration) {
