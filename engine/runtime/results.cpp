@@ -11,6 +11,7 @@
 
 #include "base/metrics/json_writer.hpp"
 #include "engine/config/config_writer.hpp"
+#include "engine/runtime/run_records.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {
@@ -168,6 +169,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
     json.key(config.stages[s].name).value(worker_seconds(board, s));
   json.end_object();
   work_json(json, record, summary);
+  records_json(json, record);
   json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
   if (simulated) {
     json.key("cpus").null().key("oversubscribed").null();
@@ -349,6 +351,7 @@ Result<std::string> write_results(const RunRecord& record) {
     return written.error();
   }
   if (auto written = write_file(record.dir / "stages.csv", stages_csv(record)); !written) return written.error();
+  if (auto written = write_records(record); !written) return written.error();
   return summary_table(record, summary);
 }
 

@@ -1,5 +1,7 @@
 #include "engine/runtime/role_settings.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +14,16 @@ namespace pipescale::engine {
 Result<roles::LatencyProfile> stage_profile(const StageConfig& stage) {
   return roles::LatencyProfile::from_pairs(stage.profile, "stages." + stage.name + ".profile", stage.max_batch);
 }
+
+namespace {
+
+// Requests the Client reserves for: the trace's expected count, scaled, with a fifth to spare.
+std::size_t expected_requests(const roles::WorkloadTrace& trace, const PipelineConfig& config) {
+  return static_cast<std::size_t>(trace.expected_count(0.0, config.run.duration_s) * config.client.rate_scale * 1.2 +
+                                  1024.0);
+}
+
+}  // namespace
 
 Result<ClientSetup> client_setup(const PipelineConfig& config) {
   auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
@@ -29,8 +41,7 @@ Result<ClientSetup> client_setup(const PipelineConfig& config) {
   settings.slo_ns = slo_ns(config);
   settings.drain_timeout_ns = drain_timeout_ns(config);
   settings.warmup_ns = static_cast<std::int64_t>(config.run.warmup_s * 1e9);
-  settings.expected_requests = static_cast<std::size_t>(
-      trace->expected_count(0.0, config.run.duration_s) * config.client.rate_scale * 1.2 + 1024.0);
+  settings.expected_requests = expected_requests(*trace, config);
   return ClientSetup{std::move(*arrivals), settings};
 }
 
@@ -91,6 +102,30 @@ Result<roles::SchedulerPolicy> scheduler_policy(const PipelineConfig& config) {
   settings.headroom = config.scheduler.headroom;
   settings.scale_down_delay_ns = static_cast<std::int64_t>(config.scheduler.scale_down_delay_s * 1e9);
   return roles::SchedulerPolicy::create(std::move(stages), settings);
+}
+
+}  // namespace pipescale::engine
+
+namespace pipescale::engine {
+
+BoardSize board_size(const PipelineConfig& config) {
+  BoardSize size;
+  size.rows = time_series_rows(config);
+  size.stage_count = static_cast<std::uint32_t>(config.stages.size());
+  auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
+  if (!trace) return size;  // checked before any run starts; a board without tables still works
+  const auto expected = static_cast<double>(expected_requests(*trace, config));
+  const double logged = expected * config.run.request_log_sample;
+  if (logged > 0.0) {
+    const double entries = logged + 6.0 * std::sqrt(logged) + 64.0;  // the draw's spread, and some
+    const double fits =
+        static_cast<double>(kMaxRequestLogBytes / roles::RequestLogTable::entry_bytes(size.stage_count));
+    size.request_log_entries = static_cast<std::uint32_t>(std::min(entries, fits));
+  }
+  const double reports = config.run.duration_s * 1e3 / std::max(1.0, config.scheduler.interval_ms) + 64.0;
+  size.timeline_records =
+      static_cast<std::uint32_t>(std::min(expected + reports + 1024.0, static_cast<double>(kMaxTimelineRecords)));
+  return size;
 }
 
 }  // namespace pipescale::engine

@@ -17,6 +17,7 @@
 
 #include "base/clock/clock.hpp"
 #include "base/metrics/latency_histogram.hpp"
+#include "roles/client/request_logger.hpp"
 #include "roles/client/trace/arrival_process.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/second_rows.hpp"
@@ -67,6 +68,11 @@ class Client final : public services::ClientHandler {
 
   [[nodiscard]] std::uint64_t outstanding() const { return next_id_ - returned_; }
 
+  // Keeps the sampled requests' journeys in `table` (roles/common/request_log.hpp); before start().
+  void attach_request_log(RequestLogTable& table, std::uint64_t seed, double sample) {
+    log_.attach(table, seed, sample, settings_.expected_requests);
+  }
+
  private:
   void send_one(std::int64_t intended_ns, std::int64_t now_ns);
   // Marks the id as returned; false (and counted) if it was not outstanding.
@@ -104,6 +110,7 @@ class Client final : public services::ClientHandler {
   std::uint64_t counted_sent_ = 0;
   std::uint64_t counted_returned_ = 0;
   std::vector<std::uint8_t> returned_ids_;  // 1: accounted for
+  RequestLogger log_;
 
   SecondRows<ClientRow> rows_;
   LatencyHistogram latency_;
