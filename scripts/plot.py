@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import plot_requests  # noqa: E402  (beside this file)
+
 
 def fail(message):
     print(f"scripts/plot: {message}", file=sys.stderr)
@@ -223,6 +225,8 @@ def main():
     ax.set_title("Latency of the completions of each second")
     ax.legend()
     save(fig, out, "latency.png")
+
+    plot_requests.draw(plt, save, run_dir, out, summary)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <map>
@@ -154,6 +155,17 @@ TEST_F(RecordsTest, ASampledLogKeepsAboutItsFractionAndSaysSo) {
   EXPECT_DOUBLE_EQ(summary["request_log"]["sample"].get<double>(), 0.25);
   // Binomial(sent, 0.25): five standard deviations either side.
   EXPECT_NEAR(static_cast<double>(rows.size()), 0.25 * sent, 5.0 * std::sqrt(sent * 0.25 * 0.75));
+}
+
+TEST_F(RecordsTest, ThePlotsDrawTheBreakdownPerStageAndTheLatencyCdf) {
+  const fs::path out = dir_ / "plotted";
+  ASSERT_EQ(run({"simulate", (dir_ / "one.toml").string(), "--quiet", "--duration-s", "3", "--out", out.string()},
+                std::chrono::seconds(60)),
+            0);
+  const std::string plot = std::string(PIPESCALE_SOURCE_DIR) + "/scripts/plot " + out.string() + " > /dev/null";
+  ASSERT_EQ(std::system(plot.c_str()), 0);
+  EXPECT_GT(fs::file_size(out / "plots" / "latency_breakdown.png"), 1000U);
+  EXPECT_GT(fs::file_size(out / "plots" / "latency_cdf.png"), 1000U);
 }
 
 TEST_F(RecordsTest, ALiveRunWritesTheSameRecords) {
