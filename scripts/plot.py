@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plot_sweep import plot_sweep  # noqa: E402
+import plot_requests  # noqa: E402  (beside this file)
 
 
 def fail(message):
@@ -122,6 +123,8 @@ def main():
     ax.set_title("Latency of the completions of each second")
     ax.legend()
     save(fig, out, "latency.png")
+
+    plot_requests.draw(plt, save, run_dir, out, summary)
 
 
 if __name__ == "__main__":

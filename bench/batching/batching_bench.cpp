@@ -152,7 +152,7 @@ class World {
   Status build(Transport transport, int batch) {
     config_ = one_stage(transport, batch);
     topology_ = engine::make_topology(config_);
-    auto created = engine::create_run_segment(config_, topology_, 4);
+    auto created = engine::create_run_segment(config_, topology_, engine::BoardSize{.rows = 4});
     if (!created) return created.error();
     run_.emplace(std::move(*created));
     if (transport == Transport::kGrpc) {

@@ -68,7 +68,9 @@ struct RunConfig {
   std::uint64_t seed = 1;    // seeds the arrival process and the Workers' draws; same seed, same run
   double slo_ms = 200.0;     // end-to-end latency objective, from intended send to return
   Transport transport = Transport::kShm;
-  double warmup_s = 0.0;  // the first warmup_s seconds are left out of the statistics
+  double warmup_s = 0.0;            // the first warmup_s seconds are left out of the statistics
+  double request_log_sample = 1.0;  // fraction of requests in requests.csv.gz (seeded by seed)
+  double trace_sample = 0.01;       // fraction of requests drawn as flows in trace.json
 
   friend bool operator==(const RunConfig&, const RunConfig&) = default;
 };

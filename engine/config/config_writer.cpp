@@ -43,7 +43,9 @@ void write_run(std::ostream& out, const RunConfig& run) {
       << "seed = " << run.seed << "\n"
       << "slo_ms = " << floating(run.slo_ms) << "\n"
       << "transport = " << quoted(std::string(transport_name(run.transport))) << "\n"
-      << "warmup_s = " << floating(run.warmup_s) << "\n";
+      << "warmup_s = " << floating(run.warmup_s) << "\n"
+      << "request_log_sample = " << floating(run.request_log_sample) << "\n"
+      << "trace_sample = " << floating(run.trace_sample) << "\n";
 }
 
 void write_trace_functions(std::ostream& out, const ClientConfig& client) {

@@ -60,6 +60,10 @@ void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context) {
   reader.number("slo_ms", run.slo_ms, kPositiveMs);
   reader.choice("transport", run.transport, kTransportNames);
   reader.number("warmup_s", run.warmup_s, kDelayS);
+  reader.number("request_log_sample", run.request_log_sample,
+                {0.0, true, 1.0, "a fraction from 0 to 1 (1 logs every request, 0 none)"});
+  reader.number("trace_sample", run.trace_sample,
+                {0.0, true, 1.0, "a fraction from 0 to 1 of the requests drawn in trace.json"});
   if (run.warmup_s >= run.duration_s && table != nullptr) {
     if (const ConfigNode* warmup = table->find("warmup_s")) {
       reader.fail("warmup_s", *warmup,

@@ -9,7 +9,20 @@ namespace {
 constexpr std::uint64_t kPage = 4096;
 const std::string kControlRegion = "stats.control";
 
+const std::string kRequestLogRegion = "reqlog";
+
 std::string region_of(const std::string& process) { return "stats." + process; }
+std::string timeline_region_of(const std::string& process) { return "timeline." + process; }
+
+std::uint64_t timeline_bytes(const ProcessSpec& process, std::uint32_t records) {
+  switch (process.role) {
+    case RoleKind::kClient: return 0;
+    case RoleKind::kFrontend: return roles::FrontendTimeline::bytes_for(records);
+    case RoleKind::kWorker: return roles::WorkerTimeline::bytes_for(records);
+    case RoleKind::kScheduler: return roles::SchedulerTimeline::bytes_for(records);
+  }
+  return 0;
+}
 
 std::uint64_t block_bytes(const ProcessSpec& process, std::uint32_t rows) {
   switch (process.role) {
@@ -37,11 +50,15 @@ void shape(Board& board, const Topology& topology) {
   const auto stages = static_cast<std::size_t>(topology.stage_count());
   board.frontends.assign(stages, nullptr);
   board.workers.assign(stages, {});
+  board.frontend_timelines.assign(stages, nullptr);
+  board.worker_timelines.assign(stages, {});
   for (const ProcessSpec& process : topology.processes) {
     if (process.role == RoleKind::kWorker) {
       auto& stage = board.workers[static_cast<std::size_t>(process.stage)];
-      if (stage.size() <= static_cast<std::size_t>(process.index))
+      if (stage.size() <= static_cast<std::size_t>(process.index)) {
         stage.resize(static_cast<std::size_t>(process.index) + 1);
+        board.worker_timelines[static_cast<std::size_t>(process.stage)].resize(stage.size());
+      }
     }
   }
 }
@@ -60,6 +77,42 @@ void place(Board& board, const ProcessSpec& process, void* address) {
   }
 }
 
+// A timeline table at `address` (laid out or found), by the role of its process.
+void place_timeline(Board& board, const ProcessSpec& process, void* address) {
+  const auto stage = static_cast<std::size_t>(process.stage);
+  switch (process.role) {
+    case RoleKind::kClient: break;
+    case RoleKind::kScheduler: board.scheduler_timeline = static_cast<roles::SchedulerTimeline*>(address); break;
+    case RoleKind::kFrontend: board.frontend_timelines[stage] = static_cast<roles::FrontendTimeline*>(address); break;
+    case RoleKind::kWorker:
+      board.worker_timelines[stage][static_cast<std::size_t>(process.index)] =
+          static_cast<roles::WorkerTimeline*>(address);
+      break;
+  }
+}
+
+template <class Table>
+void init_table(void* address, std::uint32_t records) {
+  static_cast<Table*>(new (address) Table())->capacity.set(records);
+}
+
+void init_timeline(const ProcessSpec& process, void* address, std::uint32_t records) {
+  switch (process.role) {
+    case RoleKind::kClient: break;
+    case RoleKind::kScheduler: init_table<roles::SchedulerTimeline>(address, records); break;
+    case RoleKind::kFrontend: init_table<roles::FrontendTimeline>(address, records); break;
+    case RoleKind::kWorker: init_table<roles::WorkerTimeline>(address, records); break;
+  }
+}
+
+// The capacity a found timeline claims, checked against its region: a table is trusted only if it fits.
+bool timeline_fits(const ProcessSpec& process, const void* address, std::uint64_t bytes) {
+  if (bytes < timeline_bytes(process, 0)) return false;
+  // Every table starts with its capacity (record_table.hpp), whatever its record.
+  const auto* table = static_cast<const roles::WorkerTimeline*>(address);
+  return timeline_bytes(process, table->capacity.get()) <= bytes;
+}
+
 }  // namespace
 
 RoleHeader* Board::header(const ProcessSpec& process) const {
@@ -67,9 +120,12 @@ RoleHeader* Board::header(const ProcessSpec& process) const {
   return found == headers.end() ? nullptr : found->second;
 }
 
-std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows) {
+std::uint64_t board_bytes(const Topology& topology, const BoardSize& size) {
   std::uint64_t total = page_round(control_bytes(topology));
-  for (const ProcessSpec& process : topology.processes) total += page_round(block_bytes(process, rows));
+  total += page_round(roles::RequestLogTable::bytes_for(size.request_log_entries, size.stage_count));
+  for (const ProcessSpec& process : topology.processes) {
+    total += page_round(block_bytes(process, size.rows)) + page_round(timeline_bytes(process, size.timeline_records));
+  }
   return total;
 }
 
@@ -77,7 +133,8 @@ namespace {
 
 // Lays out and initialises every block in the memory `allocate(region name, bytes)` returns.
 template <class Allocate>
-Result<Board> lay_out_board(const Topology& topology, std::uint32_t rows, Allocate&& allocate) {
+Result<Board> lay_out_board(const Topology& topology, const BoardSize& size, Allocate&& allocate) {
+  const std::uint32_t rows = size.rows;
   Board board;
   shape(board, topology);
   auto control = allocate(kControlRegion, control_bytes(topology));
@@ -105,14 +162,24 @@ Result<Board> lay_out_board(const Topology& topology, std::uint32_t rows, Alloca
       case RoleKind::kScheduler: new (*region) roles::SchedulerStats(); break;
     }
     place(board, process, *region);
+    if (process.role == RoleKind::kClient) continue;
+    auto timeline = allocate(timeline_region_of(process.name), timeline_bytes(process, size.timeline_records));
+    if (!timeline) return Error{"stats board: " + timeline.error().message};
+    init_timeline(process, *timeline, size.timeline_records);
+    place_timeline(board, process, *timeline);
   }
+  board.timeline_capacity = size.timeline_records;
+  board.request_log_bytes = roles::RequestLogTable::bytes_for(size.request_log_entries, size.stage_count);
+  auto log = allocate(kRequestLogRegion, board.request_log_bytes);
+  if (!log) return Error{"stats board: " + log.error().message};
+  board.request_log = roles::RequestLogTable::create(*log, size.request_log_entries, size.stage_count);
   return board;
 }
 
 }  // namespace
 
-Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows) {
-  return lay_out_board(topology, rows, [&](const std::string& name, std::uint64_t bytes) -> Result<void*> {
+Result<Board> create_board(ipc::Segment& segment, const Topology& topology, const BoardSize& size) {
+  return lay_out_board(topology, size, [&](const std::string& name, std::uint64_t bytes) -> Result<void*> {
     auto region = segment.allocate(name, bytes, ipc::RegionKind::kBytes);
     if (!region) return region.error();
     return region->address;
@@ -121,19 +188,37 @@ Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std:
 
 void LocalBoard::PageFree::operator()(std::byte* block) const { ::operator delete (block, std::align_val_t{kPage}); }
 
-Result<LocalBoard> LocalBoard::create(const Topology& topology, std::uint32_t rows) {
+Result<LocalBoard> LocalBoard::create(const Topology& topology, const BoardSize& board_size) {
   LocalBoard local;
-  auto board = lay_out_board(topology, rows, [&](const std::string& /*name*/, std::uint64_t bytes) -> Result<void*> {
-    const std::uint64_t size = page_round(bytes);
-    auto* block = static_cast<std::byte*>(::operator new (size, std::align_val_t{kPage}));
-    local.blocks_.emplace_back(block);
-    std::memset(block, 0, size);
-    return static_cast<void*>(block);
-  });
+  auto board =
+      lay_out_board(topology, board_size, [&](const std::string& /*name*/, std::uint64_t bytes) -> Result<void*> {
+        const std::uint64_t size = page_round(bytes);
+        auto* block = static_cast<std::byte*>(::operator new (size, std::align_val_t{kPage}));
+        local.blocks_.emplace_back(block);
+        std::memset(block, 0, size);
+        return static_cast<void*>(block);
+      });
   if (!board) return board.error();
   local.board_ = std::move(*board);
   return local;
 }
+
+namespace {
+
+Result<Board> find_request_log(const ipc::Segment& segment, Board& board) {
+  auto log = segment.find(kRequestLogRegion, ipc::RegionKind::kBytes);
+  if (!log) return Error{"stats board: " + log.error().message};
+  auto* table = static_cast<roles::RequestLogTable*>(log->address);
+  if (log->bytes < sizeof(roles::RequestLogTable) || table->stage_count.get() > roles::kMaxStages ||
+      roles::RequestLogTable::bytes_for(table->capacity.get(), table->stage_count.get()) > log->bytes) {
+    return Error{"stats board: the request log's capacity does not fit its region"};
+  }
+  board.request_log = table;
+  board.request_log_bytes = log->bytes;
+  return std::move(board);
+}
+
+}  // namespace
 
 Result<Board> find_board(const ipc::Segment& segment, const Topology& topology) {
   Board board;
@@ -161,8 +246,15 @@ Result<Board> find_board(const ipc::Segment& segment, const Topology& topology) 
         return Error{"stats board: the " + process.name + " block's row count does not fit its region"};
       }
     }
+    if (process.role == RoleKind::kClient) continue;
+    auto timeline = segment.find(timeline_region_of(process.name), ipc::RegionKind::kBytes);
+    if (!timeline) return Error{"stats board: " + timeline.error().message};
+    if (!timeline_fits(process, timeline->address, timeline->bytes)) {
+      return Error{"stats board: the " + process.name + " timeline's capacity does not fit its region"};
+    }
+    place_timeline(board, process, timeline->address);
   }
-  return board;
+  return find_request_log(segment, board);
 }
 
 }  // namespace pipescale::engine

@@ -15,9 +15,20 @@
 #include "engine/runtime/run_control.hpp"
 #include "engine/runtime/topology.hpp"
 #include "ipc/segment/segment.hpp"
+#include "roles/common/record_table.hpp"
+#include "roles/common/request_log.hpp"
 #include "roles/common/role_stats.hpp"
 
 namespace pipescale::engine {
+
+// How much the board holds: rows per time series, and the bounded tables of the request log
+// (entries) and of the timeline (records per role process). 0 entries or records: no table.
+struct BoardSize {
+  std::uint32_t rows = 0;
+  std::uint32_t request_log_entries = 0;
+  std::uint32_t timeline_records = 0;
+  std::uint32_t stage_count = 0;  // visits per request log entry
+};
 
 struct Board {
   RunControl* control = nullptr;
@@ -28,21 +39,30 @@ struct Board {
 
   std::map<std::string, RoleHeader*> headers;  // by process name
 
+  // The request log and the timeline (record_table.hpp), with the capacities their regions were
+  // laid out with: a reader bounds what it reads by these, never by a count in shared memory.
+  roles::RequestLogTable* request_log = nullptr;
+  std::uint64_t request_log_bytes = 0;
+  std::uint32_t timeline_capacity = 0;
+  roles::SchedulerTimeline* scheduler_timeline = nullptr;
+  std::vector<roles::FrontendTimeline*> frontend_timelines;           // [stage]
+  std::vector<std::vector<roles::WorkerTimeline*>> worker_timelines;  // [stage][index]
+
   // The header of any process, by its name in the topology; nullptr for a stranger.
   [[nodiscard]] RoleHeader* header(const ProcessSpec& process) const;
 };
 
 // Bytes the board takes in the segment (for sizing its arena).
-std::uint64_t board_bytes(const Topology& topology, std::uint32_t rows);
-// Creator, before publish(): allocates and initialises every block; rows per time series.
-Result<Board> create_board(ipc::Segment& segment, const Topology& topology, std::uint32_t rows);
+std::uint64_t board_bytes(const Topology& topology, const BoardSize& size);
+// Creator, before publish(): allocates and initialises every block and table.
+Result<Board> create_board(ipc::Segment& segment, const Topology& topology, const BoardSize& size);
 Result<Board> find_board(const ipc::Segment& segment, const Topology& topology);
 
 // The same blocks, laid out alike, in this process's own memory: the simulator's board, where
 // every role runs in one process. Movable; the Board's pointers stay valid as it moves.
 class LocalBoard {
  public:
-  static Result<LocalBoard> create(const Topology& topology, std::uint32_t rows);
+  static Result<LocalBoard> create(const Topology& topology, const BoardSize& size);
   [[nodiscard]] const Board& board() const { return board_; }
 
  private:

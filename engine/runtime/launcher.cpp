@@ -143,7 +143,7 @@ Status LiveRun::create_out_dir() {
 }
 
 Status LiveRun::create_segment() {
-  auto created = create_run_segment(config_, topology_, time_series_rows(config_), &plan_);
+  auto created = create_run_segment(config_, topology_, board_size(config_), &plan_);
   if (!created) return created.error();
   segment_.emplace(std::move(created->segment));
   placement_record_.rings = bind_rings(*segment_, plan_);

@@ -12,6 +12,7 @@
 #include "base/metrics/json_writer.hpp"
 #include "engine/config/config_writer.hpp"
 #include "engine/runtime/execution_figures.hpp"
+#include "engine/runtime/run_records.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {
@@ -174,6 +175,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   json.end_object();
   work_json(json, record, summary);
   execution_json(json, record);
+  records_json(json, record);
   json.key("processes").value(static_cast<std::uint64_t>(record.topology->processes.size()));
   if (simulated) {
     json.key("cpus").null().key("oversubscribed").null();
@@ -364,6 +366,7 @@ Result<std::string> write_results(const RunRecord& record) {
     return written.error();
   }
   if (auto written = write_file(record.dir / "stages.csv", stages_csv(record)); !written) return written.error();
+  if (auto written = write_records(record); !written) return written.error();
   return summary_table(record, summary);
 }
 

@@ -35,6 +35,9 @@ Result<RoleParts> assemble_client(const PipelineConfig& config, const ProcessSpe
   parts.first_stage = std::move(*first_stage);
   parts.agent = std::make_unique<roles::Client>(clock, setup->settings, std::move(setup->source), *parts.first_stage,
                                                 *board.client);
+  if (board.request_log != nullptr && board.request_log->capacity.get() != 0) {
+    parts.agent->attach_request_log(*board.request_log, config.run.seed, config.run.request_log_sample);
+  }
   parts.dispatcher = std::make_unique<services::ClientDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));
 }
@@ -65,6 +68,7 @@ Result<RoleParts> assemble_frontend(const PipelineConfig& config, const Topology
   parts.scheduler = std::move(*scheduler);
   parts.agent = std::make_unique<roles::Frontend>(clock, *settings, std::move(*profile), workers, worker_ids,
                                                   *parts.client, *parts.scheduler, *board.frontends[s]);
+  if (roles::FrontendTimeline* timeline = board.frontend_timelines[s]) parts.agent->attach_timeline(*timeline);
   parts.dispatcher = std::make_unique<services::FrontendDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));
 }
@@ -89,6 +93,9 @@ Result<RoleParts> assemble_worker(const PipelineConfig& config, const ProcessSpe
   roles::WorkerStats& stats = *board.workers[s][static_cast<std::size_t>(process.index)];
   parts.agent = std::make_unique<roles::Worker>(clock, worker_settings(config, process), std::move(*model),
                                                 *parts.frontend, parts.next_stage.get(), *parts.client, stats);
+  if (roles::WorkerTimeline* timeline = board.worker_timelines[s][static_cast<std::size_t>(process.index)]) {
+    parts.agent->attach_timeline(*timeline);
+  }
   parts.dispatcher = std::make_unique<services::WorkerDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));
 }
@@ -106,6 +113,7 @@ Result<RoleParts> assemble_scheduler(const PipelineConfig& config, const Process
     frontends.push_back(parts.frontends.back().get());
   }
   parts.agent = std::make_unique<roles::Scheduler>(clock, std::move(*policy), frontends, *board.scheduler);
+  if (board.scheduler_timeline != nullptr) parts.agent->attach_timeline(*board.scheduler_timeline);
   parts.dispatcher = std::make_unique<services::SchedulerDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));
 }

@@ -1,5 +1,7 @@
 #include "engine/runtime/role_settings.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <variant>
@@ -129,6 +131,30 @@ Result<roles::SchedulerPolicy> scheduler_policy(const PipelineConfig& config) {
   settings.headroom = config.scheduler.headroom;
   settings.scale_down_delay_ns = static_cast<std::int64_t>(config.scheduler.scale_down_delay_s * 1e9);
   return roles::SchedulerPolicy::create(std::move(stages), settings);
+}
+
+}  // namespace pipescale::engine
+
+namespace pipescale::engine {
+
+BoardSize board_size(const PipelineConfig& config) {
+  BoardSize size;
+  size.rows = time_series_rows(config);
+  size.stage_count = static_cast<std::uint32_t>(config.stages.size());
+  auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
+  if (!trace) return size;  // checked before any run starts; a board without tables still works
+  const auto expected = static_cast<double>(expected_requests(*trace, config));
+  const double logged = expected * config.run.request_log_sample;
+  if (logged > 0.0) {
+    const double entries = logged + 6.0 * std::sqrt(logged) + 64.0;  // the draw's spread, and some
+    const double fits =
+        static_cast<double>(kMaxRequestLogBytes / roles::RequestLogTable::entry_bytes(size.stage_count));
+    size.request_log_entries = static_cast<std::uint32_t>(std::min(entries, fits));
+  }
+  const double reports = config.run.duration_s * 1e3 / std::max(1.0, config.scheduler.interval_ms) + 64.0;
+  size.timeline_records =
+      static_cast<std::uint32_t>(std::min(expected + reports + 1024.0, static_cast<double>(kMaxTimelineRecords)));
+  return size;
 }
 
 }  // namespace pipescale::engine

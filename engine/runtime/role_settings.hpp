@@ -6,6 +6,7 @@
 
 #include "base/result.hpp"
 #include "engine/config/config.hpp"
+#include "engine/runtime/board.hpp"
 #include "engine/runtime/topology.hpp"
 #include "roles/client/client.hpp"
 #include "roles/client/trace/arrival_process.hpp"
@@ -38,5 +39,13 @@ Result<roles::FrontendSettings> frontend_settings(const PipelineConfig& config, 
 roles::WorkerSettings worker_settings(const PipelineConfig& config, const ProcessSpec& worker);
 
 Result<roles::SchedulerPolicy> scheduler_policy(const PipelineConfig& config);
+
+// The board's time series and tables for this config: the request log holds the requests the
+// trace is expected to send times run.request_log_sample (with a margin for the draw), at most
+// kMaxRequestLogBytes; each timeline table holds a record per expected request (a batch holds at
+// least one) plus the reports, at most kMaxTimelineRecords. engine/runtime/README.md gives sizes.
+inline constexpr std::uint64_t kMaxRequestLogBytes = std::uint64_t{512} << 20;
+inline constexpr std::uint32_t kMaxTimelineRecords = 1U << 18;
+BoardSize board_size(const PipelineConfig& config);
 
 }  // namespace pipescale::engine

@@ -4,18 +4,18 @@
 
 namespace pipescale::engine {
 
-Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows,
+Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, const BoardSize& size,
                                       const PlacementPlan* plan) {
   auto node_of = [plan](const std::string& process) { return plan == nullptr ? -1 : plan->node_of(process); };
   constexpr std::uint64_t kPage = 4096;
-  std::uint64_t arena = board_bytes(topology, rows) + (std::uint64_t{1} << 20);
+  std::uint64_t arena = board_bytes(topology, size) + (std::uint64_t{1} << 20);
   std::uint32_t regions = 1;
   for (const LinkSpec& link : topology.links) {
     arena += link.request_ring_bytes + link.response_ring_bytes + 6 * kPage;
     regions += 3;
   }
   arena += topology.processes.size() * 3 * kPage;
-  regions += 2 * static_cast<std::uint32_t>(topology.processes.size());
+  regions += 3 * static_cast<std::uint32_t>(topology.processes.size()) + 1;
   const std::string run_id = ipc::make_run_id();
   auto segment = ipc::Segment::create(
       {.name = ipc::segment_name(run_id), .run_id = run_id, .arena_bytes = arena, .directory_capacity = regions + 16});
@@ -36,7 +36,7 @@ Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topolo
       if (auto created = ipc::create_connection(*segment, spec); !created) return created.error();
     }
   }
-  auto board = create_board(*segment, topology, rows);
+  auto board = create_board(*segment, topology, size);
   if (!board) return board.error();
   segment->publish();
   return RunSegment{std::move(*segment), std::move(*board)};

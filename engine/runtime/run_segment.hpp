@@ -18,9 +18,9 @@ struct RunSegment {
   Board board;
 };
 
-// `rows`: the length of each per-second time series on the board. With a plan, each doorbell and
+// `size`: the board's time series and tables (run_settings.hpp, board_size). With a plan, each doorbell and
 // each ring records the NUMA node of the process that reads it (bind_rings binds them).
-Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, std::uint32_t rows,
+Result<RunSegment> create_run_segment(const PipelineConfig& config, const Topology& topology, const BoardSize& size,
                                       const PlacementPlan* plan = nullptr);
 
 // Binds every ring of the plan to its consumer's node; the result of each, in plan order.

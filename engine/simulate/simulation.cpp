@@ -11,6 +11,7 @@
 
 #include "base/clock/clock.hpp"
 #include "engine/runtime/role_assembly.hpp"
+#include "engine/runtime/role_settings.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "roles/common/agent_step.hpp"
 
@@ -85,8 +86,7 @@ struct Simulation::State {
 };
 
 Status Simulation::State::build() {
-  const std::uint32_t rows = time_series_rows(config);
-  auto local = LocalBoard::create(topology, rows);
+  auto local = LocalBoard::create(topology, board_size(config));
   if (!local) return local.error();
   board.emplace(std::move(*local));
   network = std::make_unique<SimNetwork>(clock, options.hop_delay_ns);

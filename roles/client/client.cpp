@@ -127,6 +127,7 @@ void Client::send_one(std::int64_t intended_ns, std::int64_t scheduled_ns, std::
   const std::int64_t lag = now_ns - scheduled_ns;
   send_lag_.record(lag);
   if (lag > kLateSendNs) stats_->late_sends.add(1);
+  log_.sent(id, intended_ns, now_ns, counted(id));
 
   RequestRecord record;
   record.request_id = id;
@@ -167,12 +168,19 @@ bool Client::take(std::uint64_t request_id) {
 }
 
 // The first hop failed: the request never entered the pipeline.
-void Client::on_first_hop_failed(std::uint64_t request_id, ipc::StatusCode /*status*/) {
-  if (take(request_id)) account_failed(request_id, 0, clock_->now_ns());
+void Client::on_first_hop_failed(std::uint64_t request_id, ipc::StatusCode status) {
+  if (!take(request_id)) return;
+  const std::int64_t now = clock_->now_ns();
+  account_failed(request_id, 0, now);
+  log_.returned_bare(
+      request_id, {schema::Outcome::Failed, 0, schema::DropReason::None, static_cast<std::uint16_t>(status), now}, now);
 }
 
 void Client::on_first_hop_refused(std::uint64_t request_id, schema::DropReason reason) {
-  if (take(request_id)) account_dropped(request_id, 0, reason, clock_->now_ns());
+  if (!take(request_id)) return;
+  const std::int64_t now = clock_->now_ns();
+  account_dropped(request_id, 0, reason, now);
+  log_.returned_bare(request_id, {schema::Outcome::Dropped, 0, reason, 0, now}, now);
 }
 
 void Client::on_send_request(const schema::Request& request,
@@ -190,6 +198,7 @@ void Client::on_send_request(const schema::Request& request,
         break;
     }
     record_stamps(request, now);
+    log_.returned(request, now);
     if (request.outcome() != schema::Outcome::Completed) record_waste(request);
   }
   const std::uint64_t id = request.request_id();
@@ -304,6 +313,7 @@ void Client::finish(std::int64_t now_ns) {
   if (finished_) return;
   sending_ = false;
   close_rows(now_ns);
+  log_.finish(now_ns);
   const std::uint64_t lost = outstanding();
   if (lost != 0) {
     const std::uint64_t lost_counted = counted_sent_ - counted_returned_;

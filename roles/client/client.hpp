@@ -24,6 +24,8 @@
 #include "base/metrics/latency_histogram.hpp"
 #include "roles/client/closed_loop.hpp"
 #include "roles/client/trace/request_source.hpp"
+#include "roles/client/request_logger.hpp"
+#include "roles/client/trace/arrival_process.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/second_rows.hpp"
 #include "services/handlers.hpp"
@@ -82,6 +84,11 @@ class Client final : public services::ClientHandler {
   // with context_tokens/generated_tokens columns); nullopt otherwise.
   [[nodiscard]] std::optional<TokenCounts> tokens(std::uint64_t request_id) const { return source_.tokens(request_id); }
 
+  // Keeps the sampled requests' journeys in `table` (roles/common/request_log.hpp); before start().
+  void attach_request_log(RequestLogTable& table, std::uint64_t seed, double sample) {
+    log_.attach(table, seed, sample, settings_.expected_requests);
+  }
+
  private:
   // `scheduled_ns` is when it was due (the send lag is measured from it); `intended_ns` is what
   // latency is measured from.
@@ -124,6 +131,7 @@ class Client final : public services::ClientHandler {
   std::uint64_t counted_sent_ = 0;
   std::uint64_t counted_returned_ = 0;
   std::vector<std::uint8_t> returned_ids_;  // 1: accounted for
+  RequestLogger log_;
 
   SecondRows<ClientRow> rows_;
   LatencyHistogram latency_;

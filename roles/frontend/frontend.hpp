@@ -22,6 +22,7 @@
 
 #include "base/clock/clock.hpp"
 #include "roles/common/latency_profile.hpp"
+#include "roles/common/record_table.hpp"
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/second_rows.hpp"
@@ -67,6 +68,8 @@ class Frontend final : public services::FrontendHandler {
   void start(std::int64_t start_ns);
   // Drops what is queued (ShuttingDown) back to the Client.
   void shutdown(std::int64_t now_ns);
+  // Samples its queue and batch size at each cut and report into `timeline` (the run's trace.json).
+  void attach_timeline(FrontendTimeline& timeline) { timeline_ = &timeline; }
 
   std::size_t do_work(std::int64_t now_ns);
   [[nodiscard]] std::int64_t next_timer_ns() const { return next_timer_ns_; }
@@ -155,6 +158,7 @@ class Frontend final : public services::FrontendHandler {
   std::vector<RequestRecord> queue_;
   std::size_t queue_head_ = 0;
   std::size_t queue_count_ = 0;
+  FrontendTimeline* timeline_ = nullptr;
   std::vector<InFlightBatch> in_flight_;
   std::vector<flatbuffers::Offset<schema::Request>> offsets_;
 

@@ -138,6 +138,9 @@ void Frontend::report(std::int64_t now_ns) {
   const auto draining = static_cast<std::uint32_t>(count_workers(WorkerState::kDraining));
   const auto batch = static_cast<std::uint32_t>(target_batch_);
   const std::uint64_t decision = decision_id_;
+  if (timeline_ != nullptr) {
+    timeline_->append({now_ns, static_cast<std::int32_t>(queue), target_batch_, 0, static_cast<std::int32_t>(active)});
+  }
   (void)scheduler_->send_frontend_information_async(
       [&](flatbuffers::FlatBufferBuilder& builder) {
         return schema::CreateFrontendInformation(builder, stage, now_ns, window, rate, drop_rate, queue, active,

@@ -37,6 +37,10 @@ void Scheduler::on_send_frontend_information(
         });
     if (status != ipc::StatusCode::kOk) stats_->send_failures.add(1);
     stats_->decisions.add(1);
+    if (timeline_ != nullptr) {
+      timeline_->append({now, decision_id, estimate, budget, static_cast<std::uint32_t>(decision.batch_size),
+                         static_cast<std::uint32_t>(decision.workers), stage});
+    }
     if (stage < kMaxStages) {
       stats_->estimate_rps[stage].set(estimate);
       stats_->batch_size[stage].set(decision.batch_size);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock/clock.hpp"
+#include "roles/common/record_table.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/scheduler/scheduler_policy.hpp"
 #include "services/handlers.hpp"
@@ -24,6 +25,8 @@ class Scheduler final : public services::SchedulerHandler {
 
   std::size_t do_work(std::int64_t /*now_ns*/) { return 0; }
   [[nodiscard]] std::int64_t next_timer_ns() const { return 0; }
+  // Records each decision it sends in `timeline` (the run's trace.json).
+  void attach_timeline(SchedulerTimeline& timeline) { timeline_ = &timeline; }
 
   void on_send_frontend_information(
       const schema::FrontendInformation& information,
@@ -36,6 +39,7 @@ class Scheduler final : public services::SchedulerHandler {
   SchedulerStats* stats_;
   std::int64_t rpc_timeout_ns_;
   std::uint64_t next_decision_id_ = 1;
+  SchedulerTimeline* timeline_ = nullptr;
 };
 
 }  // namespace pipescale::roles

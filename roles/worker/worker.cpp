@@ -30,6 +30,11 @@ void Worker::enter(WorkerState next, std::int64_t now_ns, std::uint64_t order_id
   if (next == WorkerState::kOff) on_total_ns_ += now_ns - on_since_ns_;
   state_ = next;
   stats_->state.set(static_cast<std::uint32_t>(next));
+  if (timeline_ != nullptr && (previous == WorkerState::kWarming || previous == WorkerState::kDraining)) {
+    const auto kind = previous == WorkerState::kWarming ? WorkerSpanKind::kWarming : WorkerSpanKind::kDraining;
+    timeline_->append({state_since_ns_, now_ns, 0, 0, kind, 0});
+  }
+  state_since_ns_ = now_ns;
   const std::uint64_t id = settings_.worker_id;
   const std::uint16_t stage = settings_.stage;
   (void)frontend_->send_feedback_async(
@@ -96,6 +101,7 @@ void Worker::on_send_batch(const schema::Batch& batch,
     queued.batch_id = batch.batch_id();
     queued.first = (record_head_ + record_count_) % records_.size();
     queued.size = size;
+    queued.trigger = batch.trigger();
     for (int i = 0; i < size; ++i) {
       RequestRecord& record = records_[(queued.first + static_cast<std::size_t>(i)) % records_.size()];
       copy_request(*requests->Get(static_cast<flatbuffers::uoffset_t>(i)), settings_.stage_count, record);
@@ -175,6 +181,10 @@ void Worker::finish_batch(std::int64_t now_ns) {
   stats_->batches.add(1);
   stats_->requests.add(static_cast<std::uint64_t>(batch.size));
   stats_->busy_ns.add(now_ns - started_ns_);
+  if (timeline_ != nullptr) {
+    timeline_->append({started_ns_, now_ns, batch.batch_id, static_cast<std::uint32_t>(batch.size),
+                       WorkerSpanKind::kBatch, static_cast<std::uint8_t>(batch.trigger)});
+  }
   stats_->queued_batches.set(batch_count_);
   send_queue_information(now_ns);
 }

@@ -23,6 +23,8 @@
 #include "base/clock/clock.hpp"
 #include "base/metrics/latency_histogram.hpp"
 #include "roles/common/latency_model.hpp"
+#include "roles/common/latency_profile.hpp"
+#include "roles/common/record_table.hpp"
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/worker_state.hpp"
@@ -53,6 +55,8 @@ class Worker final : public services::WorkerHandler {
   [[nodiscard]] std::int64_t next_timer_ns() const;
   // Publishes the figures the agent keeps locally (the dispatch hop histogram, time on).
   void publish(std::int64_t now_ns);
+  // Records each batch, warm-up and drain as a span in `timeline` (the run's trace.json).
+  void attach_timeline(WorkerTimeline& timeline) { timeline_ = &timeline; }
 
   void on_send_batch(const schema::Batch& batch,
                      services::ResponseWriter<services::WorkerRpc::SendBatch>& response) override;
@@ -64,6 +68,7 @@ class Worker final : public services::WorkerHandler {
     std::uint64_t batch_id = 0;
     std::size_t first = 0;  // index in records_ of its first request
     int size = 0;
+    schema::BatchTrigger trigger = schema::BatchTrigger::Unknown;
   };
 
   void enter(WorkerState next, std::int64_t now_ns, std::uint64_t order_id);
@@ -89,6 +94,8 @@ class Worker final : public services::WorkerHandler {
   std::int64_t warm_at_ns_ = 0;  // while warming
   std::int64_t on_since_ns_ = 0;
   std::int64_t on_total_ns_ = 0;
+  std::int64_t state_since_ns_ = 0;
+  WorkerTimeline* timeline_ = nullptr;
 
   // The queue: a ring of batches over a ring of request records, both allocated once.
   std::vector<RequestRecord> records_;
