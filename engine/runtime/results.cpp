@@ -102,6 +102,23 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
+// What became of the requests sent, SLO attainment and throughput, and how the Client sent them.
+void outcomes_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
+  const roles::ClientStats& client = *record.board->client;
+  const ClientConfig& client_config = record.config->client;
+  json.key("sent").value(summary.sent);
+  json.key("completed").value(summary.completed);
+  json.key("completed_within_slo").value(summary.completed_within_slo);
+  json.key("dropped").value(summary.dropped);
+  json.key("failed").value(summary.failed);
+  json.key("failed_unreturned").value(client.failures_unreturned.get());
+  json.key("unknown_returns").value(client.unknown_returns.get());
+  json.key("slo_attainment").value(summary.slo_attainment, 6);
+  json.key("throughput_rps").value(summary.throughput_rps);
+  json.key("client_mode").value(client_mode_name(client_config.mode));
+  if (client_config.mode == ClientMode::kClosed) json.key("users").value(client_config.users);
+}
+
 std::string summary_json(const RunRecord& record, const Summary& summary) {
   const PipelineConfig& config = *record.config;
   const Board& board = *record.board;
@@ -121,18 +138,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   json.key("role_failures").begin_array();
   for (const std::string& failure : record.failures) json.value(failure);
   json.end_array();
-  json.key("sent").value(summary.sent);
-  json.key("completed").value(summary.completed);
-  json.key("completed_within_slo").value(summary.completed_within_slo);
-  json.key("dropped").value(summary.dropped);
-  json.key("failed").value(summary.failed);
-  json.key("failed_unreturned").value(client.failures_unreturned.get());
-  json.key("unknown_returns").value(client.unknown_returns.get());
-  json.key("slo_attainment").value(summary.slo_attainment, 6);
-  json.key("throughput_rps").value(summary.throughput_rps);
-  json.key("client_mode").value(client_mode_name(config.client.mode));
-  if (config.client.mode == ClientMode::kClosed)
-    json.key("users").value(static_cast<std::uint64_t>(config.client.users));
+  outcomes_json(json, record, summary);
   json.key("latency_ms");
   percentiles_ms(json, summary.latency);
   json.key("hop_overhead_us");

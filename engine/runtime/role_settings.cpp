@@ -141,9 +141,14 @@ BoardSize board_size(const PipelineConfig& config) {
   BoardSize size;
   size.rows = time_series_rows(config);
   size.stage_count = static_cast<std::uint32_t>(config.stages.size());
-  auto trace = roles::WorkloadTrace::load(config.client.trace_path.string(), config.run.duration_s);
-  if (!trace) return size;  // checked before any run starts; a board without tables still works
-  const auto expected = static_cast<double>(expected_requests(*trace, config));
+  auto client = client_setup(config);
+  if (!client) return size;  // checked before any run starts; a board without tables still works
+  // A closed loop sends as fast as its users get answers, which no trace bounds: size for 100
+  // requests per user and second (a 10 ms round trip); a full log counts what it could not keep.
+  const double expected =
+      config.client.mode == ClientMode::kClosed
+          ? std::min(static_cast<double>(config.client.users) * config.run.duration_s * 100.0, 1048576.0)
+          : static_cast<double>(client->settings.expected_requests);
   const double logged = expected * config.run.request_log_sample;
   if (logged > 0.0) {
     const double entries = logged + 6.0 * std::sqrt(logged) + 64.0;  // the draw's spread, and some

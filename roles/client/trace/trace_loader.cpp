@@ -9,7 +9,8 @@
 namespace pipescale::roles {
 namespace {
 
-Result<LoadedTrace> rate_trace(std::vector<TracePoint> points, std::string_view source_name, const TraceSpec& spec) {
+Result<LoadedTrace> rate_trace(const std::vector<TracePoint>& points, std::string_view source_name,
+                               const TraceSpec& spec) {
   auto trace = WorkloadTrace::from_points(window_points(points, spec.window), source_name, spec.run_duration_s);
   if (!trace) return trace.error();
   return LoadedTrace(std::move(*trace));
@@ -76,12 +77,12 @@ Result<LoadedTrace> parse_trace(std::string_view text, std::string_view source_n
       }
       auto points = WorkloadTrace::parse_points(text, source_name);
       if (!points) return points.error();
-      return rate_trace(std::move(*points), source_name, spec);
+      return rate_trace(*points, source_name, spec);
     }
     case TraceFormat::kAzureFunctions: {
       auto points = parse_azure_functions_trace(text, source_name, spec.functions);
       if (!points) return points.error();
-      return rate_trace(std::move(*points), source_name, spec);
+      return rate_trace(*points, source_name, spec);
     }
     case TraceFormat::kRequests: {
       auto trace = parse_requests_trace(text, source_name);
