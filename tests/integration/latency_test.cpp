@@ -56,7 +56,7 @@ class LatencyTest : public ::testing::Test {
 
   // One stage, one Worker, batch 1, `profile` its inline profile.
   fs::path config(const std::string& name, const std::string& trace, double duration_s, const std::string& profile) {
-    const fs::path path = dir_ / (name + ".toml");
+    fs::path path = dir_ / (name + ".toml");
     write_text(path, "[run]\nduration_s = " + std::to_string(duration_s) +
                          "\nseed = 3\nslo_ms = 200\n[client]\ntrace_path = \"" + trace +
                          "\"\n[scheduler]\nenabled = false\n[[stages]]\nname = \"model\"\n" + profile +

@@ -33,6 +33,7 @@ std::int64_t percentile_of(std::vector<std::int64_t> draws, double percentile) {
 
 std::vector<std::int64_t> draws_of(LatencyModel& model, int batch_size, int n) {
   std::vector<std::int64_t> draws;
+  draws.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) draws.push_back(model.draw_ns(batch_size));
   return draws;
 }
