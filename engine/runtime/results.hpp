@@ -6,6 +6,8 @@
 //   summary.json      the totals, SLO attainment, latency and hop percentiles, drops by stage
 //   timeseries.csv    one row per second of the run
 //   stages.csv        one row per stage
+//   requests.csv.gz   one row per request (or a seeded sample), run_records.hpp
+//   trace.json        the run as a timeline for Perfetto, run_records.hpp
 //   logs/             each role process's stderr
 //
 // engine/runtime/README.md documents every field and column.

@@ -152,8 +152,8 @@ BoardSize board_size(const PipelineConfig& config) {
   const double logged = expected * config.run.request_log_sample;
   if (logged > 0.0) {
     const double entries = logged + 6.0 * std::sqrt(logged) + 64.0;  // the draw's spread, and some
-    const double fits =
-        static_cast<double>(kMaxRequestLogBytes / roles::RequestLogTable::entry_bytes(size.stage_count));
+    const std::uint64_t fits_entries = kMaxRequestLogBytes / roles::RequestLogTable::entry_bytes(size.stage_count);
+    const auto fits = static_cast<double>(fits_entries);
     size.request_log_entries = static_cast<std::uint32_t>(std::min(entries, fits));
   }
   const double reports = config.run.duration_s * 1e3 / std::max(1.0, config.scheduler.interval_ms) + 64.0;

@@ -1,5 +1,7 @@
 #include "roles/client/request_logger.hpp"
 
+#include <cstring>
+
 namespace pipescale::roles {
 
 void RequestLogger::attach(RequestLogTable& table, std::uint64_t seed, double sample, std::size_t expected_requests) {
@@ -7,6 +9,13 @@ void RequestLogger::attach(RequestLogTable& table, std::uint64_t seed, double sa
   seed_ = seed;
   sample_ = sample;
   index_.reserve(expected_requests);
+  // Touch every page of the entries now (they are zero already), so that the first entry on
+  // each page costs no page fault on the send path.
+  const std::uint32_t capacity = table.capacity.get();
+  if (capacity != 0) {
+    std::memset(static_cast<void*>(&table.entry(0)), 0,
+                capacity * RequestLogTable::entry_bytes(table.stage_count.get()));
+  }
 }
 
 void RequestLogger::sent(std::uint64_t id, std::int64_t intended_ns, std::int64_t actual_ns, bool counted) {

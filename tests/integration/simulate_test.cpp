@@ -66,7 +66,7 @@ TEST_F(SimulateTest, TheDefaultSimulatesTwiceToIdenticalFilesInUnderFiveSeconds)
   ASSERT_EQ(run("b", {"simulate", "--quiet", "--out", (dir_ / "b").string()}, std::chrono::seconds(60), &second_s), 0)
       << last_err_;
   EXPECT_NE(last_out_.find("SLO attainment"), std::string::npos) << last_out_;
-  for (const char* file : {"summary.json", "timeseries.csv", "stages.csv"}) {
+  for (const char* file : {"summary.json", "timeseries.csv", "stages.csv", "requests.csv.gz", "trace.json"}) {
     const std::string a = read_text(dir_ / "a" / file);
     EXPECT_GT(a.size(), 100u) << file;
     EXPECT_EQ(a, read_text(dir_ / "b" / file)) << file << " differs between two simulations";
