@@ -27,18 +27,12 @@ inline constexpr double kMaxArrivalCv = 10.0;  // as roles/client/trace's Arriva
 
 enum class Transport { kShm, kGrpc };
 enum class Arrival { kPoisson, kUniform, kGamma };
-// A stage's drop rule (roles/frontend/README.md, "The drop rule"): by the estimated completion
-// (queue and later stages' backlog counted), only what would miss even if started now (the rule
-// that ignores the queue), or never.
-enum class DropRule { kDeadline, kStartNow, kNever };
 
 // The spellings used in the TOML file.
 inline constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransportNames{
     {{"shm", Transport::kShm}, {"grpc", Transport::kGrpc}}};
 inline constexpr std::array<std::pair<std::string_view, Arrival>, 3> kArrivalNames{
     {{"poisson", Arrival::kPoisson}, {"uniform", Arrival::kUniform}, {"gamma", Arrival::kGamma}}};
-inline constexpr std::array<std::pair<std::string_view, DropRule>, 3> kDropRuleNames{
-    {{"deadline", DropRule::kDeadline}, {"start_now", DropRule::kStartNow}, {"never", DropRule::kNever}}};
 
 template <class Enum, std::size_t N>
 constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std::string_view, Enum>, N>& names) {
@@ -49,7 +43,6 @@ constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std:
 }
 inline std::string_view transport_name(Transport transport) { return enum_name(transport, kTransportNames); }
 inline std::string_view arrival_name(Arrival arrival) { return enum_name(arrival, kArrivalNames); }
-inline std::string_view drop_rule_name(DropRule rule) { return enum_name(rule, kDropRuleNames); }
 
 struct RunConfig {
   double duration_s = 60.0;  // length of the replay, warm-up included
@@ -71,10 +64,14 @@ struct ClientConfig {
 };
 
 struct SchedulerConfig {
-  bool enabled = true;
+  // The scaling policy by name (roles/scheduler/README.md): "reactive", "static", "predictive".
+  std::string policy = "reactive";
+  bool enabled = true;               // policy != "static"; enabled = false is a synonym for "static"
   double interval_ms = 1000.0;       // how often it recomputes batch sizes and Worker counts
   double headroom = 1.2;             // Workers = ceil(rate * L(b) / b * headroom)
   double scale_down_delay_s = 10.0;  // a lower load must last this long before Workers stop
+  double forecast_alpha = 0.3;       // "predictive": Holt's level smoothing, in (0, 1]
+  double forecast_beta = 0.3;        // "predictive": Holt's trend smoothing, in (0, 1]
 
   friend bool operator==(const SchedulerConfig&, const SchedulerConfig&) = default;
 };
@@ -121,8 +118,13 @@ struct StageConfig {
   int workers_max = 4;
   int max_batch = 0;       // default: the largest batch size in the profile (filled in by the loader)
   double warmup_ms = 0.0;  // time a started Worker takes before it accepts batches
-  DropRule drop = DropRule::kDeadline;
-  ProcessPlacementConfig placement;  // its Frontend's and Workers'
+  // The stage's policies by name (roles/frontend/README.md) and their parameters.
+  std::string batching = "deadline";      // "deadline", "timeout", "aimd"
+  std::string dispatch = "least_loaded";  // "least_loaded", "round_robin", "power_of_two"
+  std::string drop = "deadline";          // "deadline", "start_now", "never"
+  double max_queue_delay_us = 10000.0;    // "timeout": the oldest request's longest wait
+  double aimd_backoff = 0.9;              // "aimd": the batch size's multiplicative decrease
+  ProcessPlacementConfig placement;       // its Frontend's and Workers'
 
   friend bool operator==(const StageConfig&, const StageConfig&) = default;
 };

@@ -56,10 +56,13 @@ void write_client(std::ostream& out, const ClientConfig& client) {
 
 void write_scheduler(std::ostream& out, const SchedulerConfig& scheduler) {
   out << "\n[scheduler]\n"
+      << "policy = " << quoted(scheduler.policy) << "\n"
       << "enabled = " << (scheduler.enabled ? "true" : "false") << "\n"
       << "interval_ms = " << floating(scheduler.interval_ms) << "\n"
       << "headroom = " << floating(scheduler.headroom) << "\n"
-      << "scale_down_delay_s = " << floating(scheduler.scale_down_delay_s) << "\n";
+      << "scale_down_delay_s = " << floating(scheduler.scale_down_delay_s) << "\n"
+      << "forecast_alpha = " << floating(scheduler.forecast_alpha) << "\n"
+      << "forecast_beta = " << floating(scheduler.forecast_beta) << "\n";
 }
 
 void write_process_placement(std::ostream& out, const ProcessPlacementConfig& placement) {
@@ -104,7 +107,11 @@ void write_stage(std::ostream& out, const StageConfig& stage) {
       << "workers_max = " << stage.workers_max << "\n"
       << "max_batch = " << stage.max_batch << "\n"
       << "warmup_ms = " << floating(stage.warmup_ms) << "\n"
-      << "drop = " << quoted(std::string(drop_rule_name(stage.drop))) << "\n";
+      << "batching = " << quoted(stage.batching) << "\n"
+      << "dispatch = " << quoted(stage.dispatch) << "\n"
+      << "drop = " << quoted(stage.drop) << "\n"
+      << "max_queue_delay_us = " << floating(stage.max_queue_delay_us) << "\n"
+      << "aimd_backoff = " << floating(stage.aimd_backoff) << "\n";
   write_process_placement(out, stage.placement);
 }
 

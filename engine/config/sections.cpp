@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "roles/scheduler/scaling_policy.hpp"
+
 namespace pipescale::engine::config_detail {
 namespace {
 
@@ -17,6 +19,19 @@ std::filesystem::path resolve(const ConfigNode& node, const std::filesystem::pat
   std::error_code error;
   const std::filesystem::path base = node.origin.is_override ? std::filesystem::current_path(error) : config_dir;
   return (base / written).lexically_normal();
+}
+
+// enabled = false is the older spelling of policy = "static": the two agree, or the file is refused.
+void reconcile_enabled(const ConfigNode* table, SchedulerConfig& scheduler, TableReader& reader) {
+  const ConfigNode* policy = table == nullptr ? nullptr : table->find("policy");
+  const ConfigNode* enabled = table == nullptr ? nullptr : table->find("enabled");
+  if (enabled != nullptr && !scheduler.enabled && policy == nullptr) scheduler.policy = "static";
+  if (enabled != nullptr && !scheduler.enabled && scheduler.policy != "static") {
+    reader.fail(
+        "enabled", *enabled,
+        "true with scheduler.policy = \"" + scheduler.policy + "\" (enabled = false means policy = \"static\")");
+  }
+  scheduler.enabled = scheduler.policy != "static";
 }
 
 }  // namespace
@@ -89,6 +104,10 @@ void read_scheduler(const ConfigNode* table, SchedulerConfig& scheduler, ReadCon
   reader.number("headroom", scheduler.headroom,
                 {1.0, true, 100.0, "a number from 1 to 100 (1.2 keeps 20% spare capacity)"});
   reader.number("scale_down_delay_s", scheduler.scale_down_delay_s, kDelayS);
+  reader.name("policy", scheduler.policy, roles::scaling_policy_names());
+  reader.number("forecast_alpha", scheduler.forecast_alpha, {0.0, false, 1.0, "a number in (0, 1]"});
+  reader.number("forecast_beta", scheduler.forecast_beta, {0.0, false, 1.0, "a number in (0, 1]"});
+  reconcile_enabled(table, scheduler, reader);
 }
 
 void read_simulate(const ConfigNode* table, SimulateConfig& simulate, ReadContext& context) {

@@ -4,6 +4,9 @@
 
 #include "engine/config/profile.hpp"
 #include "engine/config/sections.hpp"
+#include "roles/frontend/batching_policy.hpp"
+#include "roles/frontend/dispatch_policy.hpp"
+#include "roles/frontend/drop_policy.hpp"
 
 namespace pipescale::engine::config_detail {
 namespace {
@@ -136,7 +139,16 @@ StageConfig read_stage(const ConfigNode& table, std::size_t index, const std::st
   reader.whole("workers_max", stage.workers_max, 1, kMaxWorkersPerStage, "a whole number of Workers from 1 to 1024");
   reader.whole("max_batch", stage.max_batch, 1, kMaxBatchSize, roles::kBatchSizeRule);
   reader.number("warmup_ms", stage.warmup_ms, {0.0, true, kMaxLatencyMs, "a number of milliseconds from 0 to 3600000"});
-  reader.choice("drop", stage.drop, kDropRuleNames);
+  reader.name("batching", stage.batching, roles::batching_policy_names());
+  reader.name("dispatch", stage.dispatch, roles::dispatch_policy_names());
+  reader.name("drop", stage.drop, roles::drop_policy_names());
+  reader.number("max_queue_delay_us", stage.max_queue_delay_us,
+                {0.0, true, kMaxLatencyMs * 1e3, "a number of microseconds from 0 to 3600000000"});
+  constexpr std::string_view kBackoff = "a number in (0, 1): the factor a batch size shrinks by after a miss";
+  reader.number("aimd_backoff", stage.aimd_backoff, {0.0, false, 1.0, kBackoff});
+  if (const ConfigNode* backoff = table.find("aimd_backoff"); backoff != nullptr && stage.aimd_backoff == 1.0) {
+    reader.fail("aimd_backoff", *backoff, kBackoff);  // 1 would never shrink
+  }
   read_process_placement(reader, stage.placement);
   check_bounds(reader, table, stage);
   return stage;

@@ -115,6 +115,11 @@ void TableReader::text(std::string_view key, std::string& out, std::string_view 
   out = node->text;
 }
 
+void TableReader::name(std::string_view key, std::string& out, std::span<const std::string_view> names) {
+  const int index = pick(key, std::vector<std::string_view>(names.begin(), names.end()));
+  if (index >= 0) out = std::string(names[static_cast<std::size_t>(index)]);
+}
+
 int TableReader::pick(std::string_view key, const std::vector<std::string_view>& names) {
   const ConfigNode* node = take(key);
   if (node == nullptr) return -1;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +70,8 @@ class TableReader {
   void text(std::string_view key, std::string& out, std::string_view expectation);
   template <class Enum, std::size_t N>
   void choice(std::string_view key, Enum& out, const std::array<std::pair<std::string_view, Enum>, N>& options);
+  // A name from `names` (a family of policies, say); an error lists them all.
+  void name(std::string_view key, std::string& out, std::span<const std::string_view> names);
   // The node itself (null when absent), for keys that need more than one value.
   const ConfigNode* take(std::string_view key);
 

@@ -21,6 +21,9 @@ std::string describe_stage(const StageConfig& stage) {
   if (!stage.profile.empty()) {
     text += ", " + format_double(fastest->second) + " to " + format_double(slowest->second) + " ms per batch";
   }
+  if (stage.batching != "deadline") text += ", batching " + stage.batching;
+  if (stage.dispatch != "least_loaded") text += ", dispatch " + stage.dispatch;
+  if (stage.drop != "deadline") text += ", drop " + stage.drop;
   return text + ")";
 }
 
@@ -37,9 +40,14 @@ std::string describe_client(const PipelineConfig& config) {
 
 std::string describe_scheduler(const SchedulerConfig& scheduler) {
   if (!scheduler.enabled) return "The Scheduler is off: batch sizes and Worker counts stay as they start.";
-  return "The Scheduler resizes batches and Workers every " + format_double(scheduler.interval_ms) +
-         " ms with headroom " + format_double(scheduler.headroom) + ", scaling down after " +
-         format_double(scheduler.scale_down_delay_s) + " s of lower load.";
+  const std::string forecast = scheduler.policy == "predictive"
+                                   ? " for a Holt forecast one warm-up ahead (alpha " +
+                                         format_double(scheduler.forecast_alpha) + ", beta " +
+                                         format_double(scheduler.forecast_beta) + ")"
+                                   : "";
+  return "The Scheduler (" + scheduler.policy + ") resizes batches and Workers" + forecast + " every " +
+         format_double(scheduler.interval_ms) + " ms with headroom " + format_double(scheduler.headroom) +
+         ", scaling down after " + format_double(scheduler.scale_down_delay_s) + " s of lower load.";
 }
 
 }  // namespace

@@ -34,19 +34,6 @@ Result<ClientSetup> client_setup(const PipelineConfig& config) {
   return ClientSetup{std::move(*arrivals), settings};
 }
 
-namespace {
-
-roles::DropPolicy to_drop_policy(DropRule rule) {
-  switch (rule) {
-    case DropRule::kDeadline: return roles::DropPolicy::kDeadline;
-    case DropRule::kStartNow: return roles::DropPolicy::kStartNow;
-    case DropRule::kNever: return roles::DropPolicy::kNever;
-  }
-  return roles::DropPolicy::kDeadline;
-}
-
-}  // namespace
-
 Result<roles::FrontendSettings> frontend_settings(const PipelineConfig& config, std::size_t stage) {
   roles::FrontendSettings settings;
   settings.stage = static_cast<std::uint16_t>(stage);
@@ -65,7 +52,15 @@ Result<roles::FrontendSettings> frontend_settings(const PipelineConfig& config, 
   settings.initial_batch_size = config.stages[stage].max_batch;
   settings.initial_workers = config.stages[stage].workers_min;
   settings.report_interval_ns = static_cast<std::int64_t>(config.scheduler.interval_ms * 1e6);
-  settings.drop = to_drop_policy(config.stages[stage].drop);
+  const StageConfig& own = config.stages[stage];
+  settings.budget_ns = budgets[stage];
+  settings.batching = own.batching;
+  settings.dispatch = own.dispatch;
+  settings.drop = own.drop;
+  settings.max_queue_delay_ns = static_cast<std::int64_t>(own.max_queue_delay_us * 1e3);
+  settings.aimd_backoff = own.aimd_backoff;
+  // Each stage draws from its own stream: the run's seed mixed with the stage (splitmix64's constant).
+  settings.dispatch_seed = config.run.seed ^ (0x9E3779B97F4A7C15ULL * (stage + 1));
   return settings;
 }
 
@@ -83,10 +78,14 @@ Result<roles::SchedulerPolicy> scheduler_policy(const PipelineConfig& config) {
   for (const StageConfig& stage : config.stages) {
     auto profile = stage_profile(stage);
     if (!profile) return profile.error();
-    stages.push_back({std::move(*profile), {stage.workers_min, stage.workers_max}});
+    stages.push_back({std::move(*profile),
+                      {stage.workers_min, stage.workers_max},
+                      static_cast<std::int64_t>(stage.warmup_ms * 1e6)});
   }
   roles::SchedulerSettings settings;
-  settings.enabled = config.scheduler.enabled;
+  settings.policy = config.scheduler.policy;
+  settings.forecast_alpha = config.scheduler.forecast_alpha;
+  settings.forecast_beta = config.scheduler.forecast_beta;
   settings.slo_ns = slo_ns(config);
   settings.headroom = config.scheduler.headroom;
   settings.scale_down_delay_ns = static_cast<std::int64_t>(config.scheduler.scale_down_delay_s * 1e9);

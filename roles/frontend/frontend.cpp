@@ -34,6 +34,7 @@ Frontend::Frontend(const Clock& clock, const FrontendSettings& settings, Latency
       in_flight_(workers.size() * static_cast<std::size_t>(settings.max_batches_per_worker + 2)),
       target_batch_(std::clamp(settings.initial_batch_size, 1, profile_.max_batch())),
       target_workers_(std::clamp(settings.initial_workers, 0, static_cast<int>(workers.size()))) {
+  make_policies();
   for (std::size_t i = 0; i < workers.size(); ++i) {
     links_[i].stub = workers[i];
     links_[i].id = i < worker_ids.size() ? worker_ids[i] : i + 1;
@@ -83,14 +84,13 @@ void Frontend::collect_free_times(std::int64_t now_ns) {
 }
 
 std::int64_t Frontend::estimated_finish(std::size_t position, std::size_t length, std::int64_t now_ns) const {
-  return estimate_finish_ns(now_ns, position, length, target_batch_, free_at_, profile_);
+  return estimate_finish_ns(now_ns, position, length, batch_in_force(), free_at_, profile_);
 }
 
 // The stage's drop policy (frontend_policy.hpp): by default, whether its estimated completion,
 // with what lies ahead of it here and after this stage, misses its deadline.
 bool Frontend::hopeless(const RequestRecord& record, std::int64_t finish_ns, std::int64_t now_ns) const {
-  return should_drop(settings_.drop, now_ns, finish_ns, record.deadline_ns, profile_, settings_.path,
-                     downstream_backlog(now_ns));
+  return drop_->should_drop({now_ns, finish_ns, record.deadline_ns, downstream_backlog(now_ns)});
 }
 
 // The first moment the head's drop rule can hold with nothing but time passing. Its Workers' free
@@ -170,11 +170,11 @@ void Frontend::drop_hopeless_head(std::int64_t now_ns) {
   // for the head if any batch can be, so the head is hopeless only if even alone it would end too
   // late. (A request further back was weighed at its arrival, with what was ahead of it.)
   collect_free_times(now_ns);
-  while (
-      queue_count_ > 0 &&
-      hopeless(queued(0),
-               estimated_finish(0, queue_count_ >= static_cast<std::size_t>(target_batch_) ? queue_count_ : 1, now_ns),
-               now_ns)) {
+  while (queue_count_ > 0 &&
+         hopeless(
+             queued(0),
+             estimated_finish(0, queue_count_ >= static_cast<std::size_t>(batch_in_force()) ? queue_count_ : 1, now_ns),
+             now_ns)) {
     RequestRecord& head = queued(0);
     drop(head,
          now_ns > head.deadline_ns ? schema::DropReason::DeadlineExpired : schema::DropReason::DeadlineUnreachable,
@@ -216,9 +216,11 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
     // The stage's own deadline for the oldest request: what is left once the later stages' budgets
     // are set aside (they batch too). Drops above still use the end-to-end path: a drop is for a
     // request that cannot make it at all.
-    const BatchCut cut = decide_batch_cut(start_ns, static_cast<int>(queue_count_), target_batch_,
-                                          queued(0).deadline_ns - settings_.later_budgets_ns, profile_, DeadlinePath{},
-                                          settings_.slack_ns);
+    RequestRecord& head = queued(0);
+    const std::int64_t head_arrived_ns = head.visit(settings_.stage).timestamps().arrived_ns();
+    const int in_force = batch_in_force();
+    const BatchCut cut = batching_->decide({now_ns, start_ns, static_cast<int>(queue_count_), in_force, head_arrived_ns,
+                                            head.deadline_ns - settings_.later_budgets_ns});
     if (cut.batch_size == 0) {
       // recheck_at is the latest start itself: waiting until then is fine once the Worker is free.
       recheck = cut.recheck_at_ns == BatchCut::kNever ? cut.recheck_at_ns : std::max(now_ns + 1, cut.recheck_at_ns);
@@ -226,12 +228,15 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
     }
     if (worker < 0) {
       // Every Worker is full or off: wait for one to report room, or for the head to turn hopeless.
-      recheck = settings_.drop == DropPolicy::kNever ? BatchCut::kNever : std::max(now_ns + 1, head_hopeless_at());
+      recheck = drop_->drops() ? std::max(now_ns + 1, head_hopeless_at()) : BatchCut::kNever;
       break;
     }
     const auto trigger =
-        static_cast<int>(queue_count_) >= target_batch_ ? schema::BatchTrigger::Full : schema::BatchTrigger::Deadline;
-    dispatch(static_cast<std::size_t>(worker), cut.batch_size, trigger, now_ns);
+        static_cast<int>(queue_count_) >= in_force ? schema::BatchTrigger::Full : schema::BatchTrigger::Deadline;
+    const auto chosen = static_cast<std::size_t>(worker);
+    batching_->on_batch_cut(cut.batch_size, start_ns + profile_.latency_ns(cut.batch_size) - head_arrived_ns);
+    dispatch_->on_dispatched(chosen);
+    dispatch(chosen, cut.batch_size, trigger, now_ns);
     ++work;
   }
   std::int64_t timer = recheck == BatchCut::kNever ? 0 : recheck;
@@ -244,7 +249,7 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
   return work;
 }
 
-// The least-loaded active Worker among those with room for another batch; -1 if none.
+// The dispatch policy's choice among the active Workers with room for another batch; -1 if none.
 std::ptrdiff_t Frontend::pick_worker(std::int64_t now_ns) {
   for (std::size_t i = 0; i < views_.size(); ++i) {
     scratch_views_[i] = views_[i];
@@ -252,7 +257,7 @@ std::ptrdiff_t Frontend::pick_worker(std::int64_t now_ns) {
       scratch_views_[i].state = WorkerState::kOff;
     }
   }
-  const auto chosen = pick_least_loaded_worker(scratch_views_, now_ns);
+  const auto chosen = dispatch_->pick(scratch_views_, now_ns);
   return chosen.has_value() ? static_cast<std::ptrdiff_t>(*chosen) : -1;
 }
 
@@ -272,7 +277,7 @@ void Frontend::dispatch(std::size_t worker, int count, schema::BatchTrigger trig
   batch.client_ids.clear();
 
   const std::uint64_t batch_id = batch.batch_id;
-  const auto target = static_cast<std::uint32_t>(target_batch_);
+  const auto target = static_cast<std::uint32_t>(batch_in_force());
   const std::uint16_t stage = settings_.stage;
   const ipc::StatusCode status = links_[worker].stub->send_batch_async(
       [&](flatbuffers::FlatBufferBuilder& builder) {

@@ -18,6 +18,8 @@
 // never sent another batch or order.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "base/clock/clock.hpp"
@@ -25,6 +27,9 @@
 #include "roles/common/request_record.hpp"
 #include "roles/common/role_stats.hpp"
 #include "roles/common/second_rows.hpp"
+#include "roles/frontend/batching_policy.hpp"
+#include "roles/frontend/dispatch_policy.hpp"
+#include "roles/frontend/drop_policy.hpp"
 #include "roles/frontend/frontend_policy.hpp"
 #include "services/handlers.hpp"
 #include "services/stubs.hpp"
@@ -48,7 +53,15 @@ struct FrontendSettings {
   // order; kept small enough to stay in cache (4096 records touch 1-2 MB).
   int queue_capacity = 4096;
   int max_batches_per_worker = 2;
-  DropPolicy drop = DropPolicy::kDeadline;  // frontend_policy.hpp; README.md, "The drop rule"
+  // The stage's policies by name (README.md: "Batching", "Dispatch", "The drop rule"); an unknown
+  // name falls back to the family's default (the config layer refuses one first).
+  std::string batching = "deadline";
+  std::string dispatch = "least_loaded";
+  std::string drop = "deadline";
+  std::int64_t max_queue_delay_ns = 10'000'000;  // "timeout"
+  double aimd_backoff = 0.9;                     // "aimd"
+  std::int64_t budget_ns = 0;                    // "aimd": this stage's share of the SLO; 0: unknown, never missed
+  std::uint64_t dispatch_seed = 1;               // "power_of_two"
 };
 
 class Frontend final : public services::FrontendHandler {
@@ -107,6 +120,9 @@ class Frontend final : public services::FrontendHandler {
   [[nodiscard]] const RequestRecord& queued_const(std::size_t i) const {
     return queue_[(queue_head_ + i) % queue_.size()];
   }
+  void make_policies();
+  // The batch size the batching policy works to, given the Scheduler's.
+  [[nodiscard]] int batch_in_force() const { return batching_->batch_size(target_batch_); }
   [[nodiscard]] std::int64_t head_hopeless_at() const;
   void pop_front();
   // The serving Workers' free times, ascending, into free_at_ (for estimate_finish_ns).
@@ -136,6 +152,9 @@ class Frontend final : public services::FrontendHandler {
   const Clock* clock_;
   FrontendSettings settings_;
   LatencyProfile profile_;
+  std::unique_ptr<BatchingPolicy> batching_;
+  std::unique_ptr<DispatchPolicy> dispatch_;
+  std::unique_ptr<DropPolicy> drop_;
   std::vector<WorkerLink> links_;
   std::vector<WorkerView> views_;
   std::vector<WorkerView> scratch_views_;

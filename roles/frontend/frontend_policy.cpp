@@ -70,17 +70,6 @@ std::int64_t estimate_finish_ns(std::int64_t now_ns, std::size_t position, std::
   return first_free + rounds * profile.latency_ns(static_cast<int>(b)) + profile.latency_ns(own_size);
 }
 
-bool should_drop(DropPolicy policy, std::int64_t now_ns, std::int64_t finish_ns, std::int64_t deadline_ns,
-                 const LatencyProfile& profile, const DeadlinePath& path, std::int64_t downstream_backlog_ns) {
-  switch (policy) {
-    case DropPolicy::kDeadline:
-      return finish_ns + path.total_ns() + std::max<std::int64_t>(0, downstream_backlog_ns) > deadline_ns;
-    case DropPolicy::kStartNow: return should_drop(now_ns, deadline_ns, profile, path);
-    case DropPolicy::kNever: return false;
-  }
-  return false;
-}
-
 BatchCut decide_batch_cut(std::int64_t now_ns, int queue_length, int target_batch_size, std::int64_t oldest_deadline_ns,
                           const LatencyProfile& profile, const DeadlinePath& path, std::int64_t slack_ns) {
   if (queue_length <= 0) return {};

@@ -5,13 +5,9 @@
 //
 //   path_ns    = later_stages_fastest_ns + overhead_ns: the least time a request needs, once
 //                this stage has processed it, to reach the Client (see DeadlinePath).
-//   drop       (DropPolicy::kDeadline, the default) iff finish + path_ns + downstream > deadline,
-//                where finish is estimate_finish_ns() for the request's place in the queue (the
-//                batches cut ahead of it, each going to the Worker free soonest) and downstream is
-//                the backlog the later stages last reported beyond their fastest path.
-//                DropPolicy::kStartNow: iff now + L(1) + path_ns > deadline (even started at once,
-//                alone in a batch, it would finish late: the rule that ignores the queue).
-//                DropPolicy::kNever: never. Finishing exactly at the deadline meets it.
+//   drop       the stage's drop policy (drop_policy.hpp): by default iff finish + path_ns +
+//                downstream > deadline, where finish is estimate_finish_ns() for the request's
+//                place in the queue and downstream is the later stages' reported backlog.
 //   batch cut  with q queued requests, target batch size B (clamped to [1, max_batch]) and
 //              k = min(q, B): cut k requests when q >= B, or when now >= latest_start, where
 //              latest_start = oldest_deadline - slack - L(k) - path_ns is the last moment a batch
@@ -42,12 +38,6 @@ struct DeadlinePath {
 [[nodiscard]] bool should_drop(std::int64_t now_ns, std::int64_t deadline_ns, const LatencyProfile& profile,
                                const DeadlinePath& path);
 
-enum class DropPolicy : std::uint8_t {
-  kDeadline = 0,  // the estimated completion, queue and later stages' backlog included
-  kStartNow = 1,  // only what would miss even if started now alone: blind to the queue
-  kNever = 2,     // serve everything, however late: to measure what dropping saves
-};
-
 // When a request at `position` in a queue of `queue_length` (0 = the head) can expect to leave
 // this stage: batches of `batch_size` are cut from the head in order, and each goes to the Worker
 // free soonest. free_at_ns holds, in ascending order, when each serving Worker can start a new
@@ -58,12 +48,6 @@ enum class DropPolicy : std::uint8_t {
 [[nodiscard]] std::int64_t estimate_finish_ns(std::int64_t now_ns, std::size_t position, std::size_t queue_length,
                                               int batch_size, std::span<const std::int64_t> free_at_ns,
                                               const LatencyProfile& profile);
-
-// The drop rule of `policy` for a request whose estimated finish here is `finish_ns` (unused by
-// kStartNow) and that has `downstream_backlog_ns` of reported backlog ahead of it after this stage.
-[[nodiscard]] bool should_drop(DropPolicy policy, std::int64_t now_ns, std::int64_t finish_ns, std::int64_t deadline_ns,
-                               const LatencyProfile& profile, const DeadlinePath& path,
-                               std::int64_t downstream_backlog_ns);
 
 struct BatchCut {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();

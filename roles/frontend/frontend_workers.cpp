@@ -8,6 +8,20 @@
 
 namespace pipescale::roles {
 
+// The stage's policies, by the names in its settings; an unknown name gets the family's default.
+void Frontend::make_policies() {
+  BatchingParams batching{profile_, settings_.slack_ns, settings_.max_queue_delay_ns, settings_.budget_ns,
+                          settings_.aimd_backoff};
+  batching_ = make_batching_policy(settings_.batching, batching);
+  if (!batching_) batching_ = make_batching_policy(batching_policy_names().front(), batching);
+  const DispatchParams dispatch{settings_.dispatch_seed};
+  dispatch_ = make_dispatch_policy(settings_.dispatch, dispatch);
+  if (!dispatch_) dispatch_ = make_dispatch_policy(dispatch_policy_names().front(), dispatch);
+  const DropParams drop{profile_, settings_.path};
+  drop_ = make_drop_policy(settings_.drop, drop);
+  if (!drop_) drop_ = make_drop_policy(drop_policy_names().front(), drop);
+}
+
 void Frontend::on_send_feedback(const schema::Feedback& feedback,
                                 services::ResponseWriter<services::FrontendRpc::SendFeedback>& response) {
   const std::uint64_t id = feedback.worker_id();
@@ -136,7 +150,7 @@ void Frontend::report(std::int64_t now_ns) {
   const auto active = static_cast<std::uint32_t>(count_workers(WorkerState::kActive));
   const auto warming = static_cast<std::uint32_t>(count_workers(WorkerState::kWarming));
   const auto draining = static_cast<std::uint32_t>(count_workers(WorkerState::kDraining));
-  const auto batch = static_cast<std::uint32_t>(target_batch_);
+  const auto batch = static_cast<std::uint32_t>(batch_in_force());
   const std::uint64_t decision = decision_id_;
   (void)scheduler_->send_frontend_information_async(
       [&](flatbuffers::FlatBufferBuilder& builder) {
@@ -152,14 +166,14 @@ void Frontend::publish_gauges() {
   stats_->warming_workers.set(count_workers(WorkerState::kWarming));
   stats_->draining_workers.set(count_workers(WorkerState::kDraining));
   stats_->target_workers.set(target_workers_);
-  stats_->batch_size.set(target_batch_);
+  stats_->batch_size.set(batch_in_force());
 }
 
 // The row's end-of-second gauges, and the row published.
 void Frontend::seal_row(FrontendRow& row, std::uint32_t index) {
   row.active_workers.set(count_workers(WorkerState::kActive));
   row.target_workers.set(target_workers_);
-  row.batch_size.set(target_batch_);
+  row.batch_size.set(batch_in_force());
   stats_->rows_published.set(index + 1);
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
+
+#include "roles/common/policy_registry.hpp"
 
 namespace pipescale::roles {
 
@@ -103,6 +106,11 @@ Status check_settings(const std::vector<SchedulerStage>& stages, const Scheduler
   if (settings.scale_down_delay_ns < 0) {
     return Error{"scheduler: scale_down_delay " + std::to_string(settings.scale_down_delay_ns) + " ns: expected >= 0"};
   }
+  for (const double factor : {settings.forecast_alpha, settings.forecast_beta}) {
+    if (!(factor > 0.0 && factor <= 1.0)) {
+      return Error{"scheduler: forecast factor " + std::to_string(factor) + ": expected a number in (0, 1]"};
+    }
+  }
   return Ok{};
 }
 
@@ -110,26 +118,33 @@ Status check_settings(const std::vector<SchedulerStage>& stages, const Scheduler
 
 Result<SchedulerPolicy> SchedulerPolicy::create(std::vector<SchedulerStage> stages, const SchedulerSettings& settings) {
   if (auto status = check_settings(stages, settings); !status) return status.error();
-  return SchedulerPolicy(std::move(stages), settings);
+  std::vector<std::int64_t> fastest_ns;
+  fastest_ns.reserve(stages.size());
+  for (const auto& stage : stages) fastest_ns.push_back(stage.profile.fastest_ns());
+  std::vector<std::int64_t> budgets_ns = split_slo_ns(settings.slo_ns, fastest_ns);
+  ScalingParams params;
+  params.stages.reserve(stages.size());
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    params.stages.push_back({std::move(stages[i].profile), stages[i].workers, budgets_ns[i], stages[i].warmup_ns});
+  }
+  params.headroom = settings.headroom;
+  params.scale_down_delay_ns = settings.scale_down_delay_ns;
+  params.forecast_alpha = settings.forecast_alpha;
+  params.forecast_beta = settings.forecast_beta;
+  auto scaling = make_scaling_policy(settings.policy, params);
+  if (!scaling) {
+    return Error{"scheduler: policy \"" + settings.policy + "\": expected " + quoted_choices(scaling_policy_names())};
+  }
+  return SchedulerPolicy(std::move(budgets_ns), std::move(scaling));
 }
 
-SchedulerPolicy::SchedulerPolicy(std::vector<SchedulerStage> stages, const SchedulerSettings& settings)
-    : stages_(std::move(stages)), settings_(settings) {
-  std::vector<std::int64_t> fastest_ns;
-  for (const auto& stage : stages_) fastest_ns.push_back(stage.profile.fastest_ns());
-  budgets_ns_ = split_slo_ns(settings_.slo_ns, fastest_ns);
-  estimators_.assign(stages_.size(), LoadEstimator(settings_.scale_down_delay_ns));
-}
+SchedulerPolicy::SchedulerPolicy(std::vector<std::int64_t> budgets_ns, std::unique_ptr<ScalingPolicy> scaling)
+    : budgets_ns_(std::move(budgets_ns)), scaling_(std::move(scaling)) {}
 
 StageDecision SchedulerPolicy::on_stage_rate(std::size_t stage, std::int64_t now_ns, double observed_rate_rps) {
-  estimators_[stage].observe(now_ns, observed_rate_rps);
-  return decision(stage);
+  return scaling_->on_stage_rate(stage, now_ns, observed_rate_rps);
 }
 
-StageDecision SchedulerPolicy::decision(std::size_t stage) const {
-  const SchedulerStage& s = stages_[stage];
-  if (!settings_.enabled) return static_baseline(s.profile, s.workers);
-  return decide_stage(s.profile, budgets_ns_[stage], estimators_[stage].estimate_rps(), settings_.headroom, s.workers);
-}
+StageDecision SchedulerPolicy::decision(std::size_t stage) const { return scaling_->decision(stage); }
 
 }  // namespace pipescale::roles

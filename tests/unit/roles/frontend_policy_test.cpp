@@ -69,23 +69,6 @@ TEST(EstimateFinish, NeverStartsBeforeNow) {
   EXPECT_EQ(estimate_finish_ns(30 * kMs, 0, 1, 32, kFreeAt, detect()), 40 * kMs);
 }
 
-TEST(ShouldDropByPolicy, DeadlineDropsTheExampleArrivalThatTheStartNowRuleAdmits) {
-  const std::int64_t finish = estimate_finish_ns(0, 100, 101, 32, kFreeAt, detect());
-  const DeadlinePath classify{5 * kMs, 0};
-  // finish 88.57 ms + classify's L(1) 5 ms + its reported backlog 12 ms = 105.57 ms > 100 ms.
-  EXPECT_TRUE(should_drop(DropPolicy::kDeadline, 0, finish, 100 * kMs, detect(), classify, 12 * kMs));
-  EXPECT_FALSE(should_drop(DropPolicy::kDeadline, 0, finish, 106 * kMs, detect(), classify, 12 * kMs));
-  EXPECT_FALSE(should_drop(DropPolicy::kStartNow, 0, finish, 100 * kMs, detect(), classify, 12 * kMs));
-}
-
-TEST(ShouldDropByPolicy, NeverDropsUnderNever) {
-  EXPECT_FALSE(should_drop(DropPolicy::kNever, 200 * kMs, 300 * kMs, 100 * kMs, detect(), DeadlinePath{}, 0));
-}
-
-TEST(ShouldDropByPolicy, IgnoresANegativeBacklog) {
-  EXPECT_FALSE(should_drop(DropPolicy::kDeadline, 0, 90 * kMs, 100 * kMs, detect(), DeadlinePath{}, -50 * kMs));
-}
-
 TEST(DecideBatchCut, WaitsWhileTheQueueIsEmpty) {
   const BatchCut cut = decide_batch_cut(0, 0, 4, 0, profile(), kPath, 0);
   EXPECT_EQ(cut.batch_size, 0);

@@ -338,7 +338,7 @@ TEST_F(FrontendTest, DropsAnArrivalThatTheRequestsQueuedAheadOfItWouldMakeLate) 
 TEST_F(FrontendTest, KeepsWhatTheQueueMakesLateUnderTheStartNowRule) {
   FrontendSettings settings = settings_with(1, 1);
   settings.path.later_stages_fastest_ns = 5 * kMs;
-  settings.drop = DropPolicy::kStartNow;
+  settings.drop = "start_now";
   make_frontend(settings, 1);
   prepare();
   const std::int64_t arrives = world_.clock.now_ns() + kHop;

@@ -83,7 +83,7 @@ TEST(StaticBaseline, RunsWorkersMinAtMaxBatch) {
   EXPECT_EQ(static_baseline(stage_b(), {2, 8}), (StageDecision{32, 2}));
 }
 
-SchedulerSettings example_settings() { return {true, 200 * kMs, 1.2, 10 * kS}; }
+SchedulerSettings example_settings() { return {"reactive", 200 * kMs, 1.2, 10 * kS}; }
 
 std::vector<SchedulerStage> example_stages() { return {{stage_a(), {1, 4}}, {stage_b(), {1, 8}}}; }
 
@@ -107,13 +107,31 @@ TEST(SchedulerPolicy, KeepsTheDecisionForAHigherLoadUntilTheScaleDownDelayPasses
   EXPECT_EQ(quiet, (StageDecision{5, 1}));  // as the README works out
 }
 
-TEST(SchedulerPolicy, ReturnsTheStaticBaselineWhenDisabled) {
+TEST(SchedulerPolicy, ReturnsTheStaticBaselineUnderTheStaticPolicy) {
   SchedulerSettings settings = example_settings();
-  settings.enabled = false;
+  settings.policy = "static";
   auto policy = SchedulerPolicy::create(example_stages(), settings);
   ASSERT_TRUE(policy.ok());
   EXPECT_EQ(policy->on_stage_rate(0, 0, 400.0), (StageDecision{16, 1}));
   EXPECT_EQ(policy->on_stage_rate(1, 0, 4'000.0), (StageDecision{32, 1}));
+}
+
+TEST(SchedulerPolicy, RefusesAnUnknownPolicyListingTheValidOnes) {
+  SchedulerSettings settings = example_settings();
+  settings.policy = "psychic";
+  auto policy = SchedulerPolicy::create(example_stages(), settings);
+  ASSERT_FALSE(policy.ok());
+  EXPECT_THAT(policy.error().message,
+              HasSubstr("policy \"psychic\": expected \"reactive\", \"static\" or \"predictive\""));
+}
+
+TEST(SchedulerPolicy, RefusesForecastFactorsOutsideZeroToOne) {
+  SchedulerSettings settings = example_settings();
+  settings.forecast_alpha = 0.0;
+  EXPECT_FALSE(SchedulerPolicy::create(example_stages(), settings).ok());
+  settings.forecast_alpha = 0.5;
+  settings.forecast_beta = 1.5;
+  EXPECT_FALSE(SchedulerPolicy::create(example_stages(), settings).ok());
 }
 
 TEST(SchedulerPolicy, RefusesWorkerBoundsOutOfOrderNamingTheStage) {
