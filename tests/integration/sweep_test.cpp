@@ -144,6 +144,29 @@ TEST_F(SweepTest, CompareRefusesASweepAgainstARunAndSweepsOverDifferentKeys) {
   EXPECT_NE(last_err_.find("different keys (A: client.rate_scale; B: run.slo_ms)"), std::string::npos) << last_err_;
 }
 
+// The policy grid of configs/studies/policies.sh, shortened: batching x scaling policies by name.
+TEST_F(SweepTest, PolicyNamesSweepLikeNumbersIntoOneRowPerPair) {
+  ASSERT_EQ(run("policies", {"sweep", kDefaultConfig.string(), "--param", "stages.detect.batching", "--values",
+                             "deadline,timeout,aimd", "--param", "scheduler.policy", "--values", "reactive,predictive",
+                             "--replications", "3", "--simulate", "--duration-s", "10", "--no-plot", "--out",
+                             (dir_ / "policies").string()}),
+            0)
+      << last_err_;
+
+  const auto table = rows(dir_ / "policies" / "sweep.csv");
+  ASSERT_EQ(table.size(), 7U);
+  const std::size_t runs = column(table.front(), "runs");
+  const std::size_t high = column(table.front(), "slo_attainment_ci_high");
+  EXPECT_EQ(table[1][0], "deadline");
+  EXPECT_EQ(table[1][1], "reactive");
+  EXPECT_EQ(table[6][0], "aimd");
+  EXPECT_EQ(table[6][1], "predictive");
+  for (std::size_t r = 1; r < table.size(); ++r) {
+    EXPECT_EQ(table[r][runs], "3");
+    EXPECT_FALSE(table[r][high].empty());
+  }
+}
+
 TEST_F(SweepTest, AParamWithoutItsValuesStopsTheSweepBeforeAnythingRuns) {
   EXPECT_EQ(run("count", {"sweep", kDefaultConfig.string(), "--param", "client.rate_scale", "--values", "1,2",
                           "--param", "run.slo_ms", "--simulate", "--out", (dir_ / "x").string()}),
