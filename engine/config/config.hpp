@@ -56,7 +56,9 @@ struct RunConfig {
   std::uint64_t seed = 1;    // seeds the arrival process; same seed, same send times
   double slo_ms = 200.0;     // end-to-end latency objective, from intended send to return
   Transport transport = Transport::kShm;
-  double warmup_s = 0.0;  // the first warmup_s seconds are left out of the statistics
+  double warmup_s = 0.0;          // the first warmup_s seconds are left out of the statistics
+  int metrics_port = 0;           // the Prometheus endpoint's TCP port on 127.0.0.1; 0: none
+  double metrics_linger_s = 0.0;  // the endpoint serves the final figures this long after the run
 
   friend bool operator==(const RunConfig&, const RunConfig&) = default;
 };

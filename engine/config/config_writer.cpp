@@ -43,7 +43,9 @@ void write_run(std::ostream& out, const RunConfig& run) {
       << "seed = " << run.seed << "\n"
       << "slo_ms = " << floating(run.slo_ms) << "\n"
       << "transport = " << quoted(std::string(transport_name(run.transport))) << "\n"
-      << "warmup_s = " << floating(run.warmup_s) << "\n";
+      << "warmup_s = " << floating(run.warmup_s) << "\n"
+      << "metrics_port = " << run.metrics_port << "\n"
+      << "metrics_linger_s = " << floating(run.metrics_linger_s) << "\n";
 }
 
 void write_client(std::ostream& out, const ClientConfig& client) {
