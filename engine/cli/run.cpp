@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kRunHelp =
     "Run a pipeline: start every role as its own pinned process, replay the trace, show progress once a second,\n"
-    "write the results folder (config.toml, placement.json, summary.json, timeseries.csv, stages.csv, logs/)\n"
+    "write the results folder (config.toml, manifest.json, placement.json, summary.json, timeseries.csv, stages.csv,\n"
+    "tensorboard/, logs/)\n"
     "and print a summary. Ctrl-C stops early and still writes the results. Exit status: 0 done, 1 a role\n"
     "failed, 2 bad configuration (nothing started), 3 set-up failed, 130 interrupted.";
 
@@ -25,10 +26,15 @@ class RunCommand final : public Subcommand {
         ->add_option("--set", launch_.overrides,
                      "Override any config key, e.g. --set run.slo_ms=200 --set scheduler.enabled=false (repeatable)")
         ->type_name("KEY=VALUE");
+    command_
+        ->add_option("--metrics-port", metrics_port_,
+                     "Serve live metrics for Prometheus at http://127.0.0.1:PORT/metrics (sets run.metrics_port)")
+        ->check(CLI::Range(1, 65535));
     command_->add_flag("--quiet", quiet_, "No progress line");
   }
 
   int execute(const char* argv0) override {
+    if (metrics_port_.has_value()) launch_.overrides.push_back("run.metrics_port=" + std::to_string(*metrics_port_));
     launch_.config = config_;
     launch_.duration_s = duration_s_;
     launch_.out_dir = out_dir_;
@@ -41,6 +47,7 @@ class RunCommand final : public Subcommand {
   LaunchOptions launch_;
   std::string config_ = PIPESCALE_DEFAULT_CONFIG;
   std::optional<double> duration_s_;
+  std::optional<int> metrics_port_;
   std::string out_dir_;
   bool quiet_ = false;
 };

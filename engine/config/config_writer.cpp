@@ -45,7 +45,9 @@ void write_run(std::ostream& out, const RunConfig& run) {
       << "transport = " << quoted(std::string(transport_name(run.transport))) << "\n"
       << "warmup_s = " << floating(run.warmup_s) << "\n"
       << "request_log_sample = " << floating(run.request_log_sample) << "\n"
-      << "trace_sample = " << floating(run.trace_sample) << "\n";
+      << "trace_sample = " << floating(run.trace_sample) << "\n"
+      << "metrics_port = " << run.metrics_port << "\n"
+      << "metrics_linger_s = " << floating(run.metrics_linger_s) << "\n";
 }
 
 void write_trace_functions(std::ostream& out, const ClientConfig& client) {

@@ -257,6 +257,7 @@ std::vector<std::string> comparison_warnings(const ComparedRun& a, const Compare
     warnings.push_back(std::string("the runs have different stages (A: ") + stage_list(a.summary) +
                        "; B: " + stage_list(b.summary) + "): they are different pipelines");
   }
+  for (std::string& line : manifest_warnings(a.manifest, b.manifest)) warnings.push_back(std::move(line));
   return warnings;
 }
 
@@ -310,8 +311,16 @@ int compare_runs(const CompareOptions& options, std::ostream& out, std::ostream&
     err << "pipescale compare: " << summary_b.error().message << '\n';
     return kUnreadable;
   }
-  const ComparedRun a{options.run_a, std::move(*summary_a)};
-  const ComparedRun b{options.run_b, std::move(*summary_b)};
+  ComparedRun a{options.run_a, std::move(*summary_a), std::nullopt};
+  ComparedRun b{options.run_b, std::move(*summary_b), std::nullopt};
+  for (ComparedRun* run : {&a, &b}) {
+    auto manifest = read_manifest(run->dir);
+    if (manifest) {
+      run->manifest = std::move(*manifest);
+    } else {
+      err << "pipescale compare: warning: " << manifest.error().message << '\n';
+    }
+  }
   for (const std::string& warning : comparison_warnings(a, b)) {
     err << "pipescale compare: warning: " << warning << '\n';
   }

@@ -4,9 +4,11 @@
 // describes every row.
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/runtime/manifest.hpp"
 #include "engine/runtime/run_summary.hpp"
 
 namespace pipescale::engine {
@@ -17,14 +19,17 @@ struct CompareOptions {
   bool json = false;
 };
 
-// One side of a comparison: the folder as the user named it and its summary.json.
+// One side of a comparison: the folder as the user named it, its summary.json and, when it has one,
+// its manifest.json.
 struct ComparedRun {
   std::filesystem::path dir;
   RunSummary summary;
+  std::optional<ManifestFacts> manifest;
 };
 
 // One line per reason the two runs are not the same experiment (different SLOs, different stage
-// lists); empty when they are comparable.
+// lists) or may not measure alike (different machines or builds, from their manifests); empty
+// when they are comparable.
 std::vector<std::string> comparison_warnings(const ComparedRun& a, const ComparedRun& b);
 // The table as printed: a header line per run, then metric | A | B | B - A | change.
 std::string comparison_table(const ComparedRun& a, const ComparedRun& b);

@@ -6,15 +6,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "engine/config/config_loader.hpp"
 #include "engine/placement/machine.hpp"
 #include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/live_run.hpp"
+#include "engine/runtime/metrics_exposition.hpp"
 #include "engine/runtime/role_settings.hpp"
 #include "engine/runtime/run_segment.hpp"
 #include "engine/runtime/run_settings.hpp"
@@ -30,13 +33,16 @@ constexpr std::int64_t kSecond = 1'000'000'000;
 
 int LiveRun::execute() {
   tty_ = ::isatty(STDOUT_FILENO) != 0;
+  started_at_ = std::chrono::system_clock::now();
   ipc::sweep_stale_segments();
   if (const int status = set_up(); status != kExitOk) return status;
   RunRecord record = make_record();
   walk_through_phases(record);
   shut_down();
   if (tty_ && options_.progress) std::printf("\n");
-  return finish(record);
+  const int status = finish(record);
+  linger_metrics();
+  return status;
 }
 
 // Placement is refused before anything is created or started; then the results folder, the run's
@@ -64,6 +70,10 @@ int LiveRun::set_up() {
   }
   std::printf("pipescale run: %zu processes, transport %s, results in %s\n", topology_.processes.size(),
               std::string(transport_name(config_.run.transport)).c_str(), dir_.string().c_str());
+  if (auto served = serve_metrics(); !served) {
+    std::fprintf(stderr, "pipescale run: %s\n", served.error().message.c_str());
+    return kExitSetup;
+  }
   std::fflush(stdout);
   install_stop_signal_handlers();
   if (auto spawned = spawn_all(); !spawned) {
@@ -80,6 +90,7 @@ RunRecord LiveRun::make_record() {
   record.topology = &topology_;
   record.plan = &plan_;
   record.board = &board_;
+  record.started_at = started_at_;
   for (const Child& child : children_) record.pids.push_back(child.pid);
   return record;
 }
@@ -214,6 +225,27 @@ void LiveRun::record_placement() {
     }
     placement_record_.processes.push_back(bound);
   }
+}
+
+// The Prometheus endpoint (run.metrics_port), read from the board on a thread of its own.
+Status LiveRun::serve_metrics() {
+  if (config_.run.metrics_port == 0) return Ok{};
+  auto server = MetricsServer::start(static_cast<std::uint16_t>(config_.run.metrics_port),
+                                     [this] { return prometheus_text(board_, config_); });
+  if (!server) return server.error();
+  metrics_ = std::move(*server);
+  std::printf("metrics: http://127.0.0.1:%u/metrics\n", static_cast<unsigned>(metrics_->port()));
+  return Ok{};
+}
+
+// The endpoint keeps serving the final figures for run.metrics_linger_s, so that a scraper
+// gets them; Ctrl-C ends the wait.
+void LiveRun::linger_metrics() {
+  if (!metrics_ || config_.run.metrics_linger_s <= 0.0 || stop_requested()) return;
+  std::printf("metrics: serving the final figures for %.1f s (Ctrl-C ends it)\n", config_.run.metrics_linger_s);
+  std::fflush(stdout);
+  const std::int64_t until = ipc::monotonic_ns() + static_cast<std::int64_t>(config_.run.metrics_linger_s * 1e9);
+  while (ipc::monotonic_ns() < until && !stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 Status LiveRun::spawn_all() {

@@ -5,8 +5,10 @@
 // stops everything at the end.
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/launcher.hpp"
+#include "engine/runtime/metrics_server.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/results.hpp"
 #include "engine/runtime/topology.hpp"
@@ -50,6 +53,8 @@ class LiveRun {
   Status create_out_dir();
   Status create_segment();
   Status spawn_all();
+  Status serve_metrics();
+  void linger_metrics();
   pid_t spawn(const ProcessPlacement& placement);
   void record_placement();
   RunRecord make_record();
@@ -78,6 +83,7 @@ class LiveRun {
   std::filesystem::path socket_dir_;
   std::optional<ipc::Segment> segment_;
   Board board_;
+  std::unique_ptr<MetricsServer> metrics_;  // reads board_: stopped before the segment goes
   std::vector<Child> children_;
   std::vector<std::string> failures_;
   bool interrupted_ = false;
@@ -86,6 +92,7 @@ class LiveRun {
   std::int64_t end_ns_ = 0;
   std::int64_t next_progress_ns_ = 0;
   bool tty_ = false;
+  std::chrono::system_clock::time_point started_at_{};
 };
 
 }  // namespace pipescale::engine

@@ -13,6 +13,8 @@
 #include "engine/config/config_writer.hpp"
 #include "engine/runtime/execution_figures.hpp"
 #include "engine/runtime/run_records.hpp"
+#include "engine/runtime/manifest.hpp"
+#include "engine/runtime/tensorboard_events.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
 namespace pipescale::engine {
@@ -310,6 +312,21 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
   return out.str();
 }
 
+// timeseries.csv's series as TensorBoard scalars, in tensorboard/ (tensorboard_events.hpp).
+Status write_tensorboard(const RunRecord& record, const std::string& timeseries) {
+  std::vector<std::string> stages;
+  for (const StageConfig& stage : record.config->stages) stages.push_back(stage.name);
+  auto series = scalar_series_from_csv(timeseries, stages);
+  if (!series) return series.error();
+  const auto started = record.started_at == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
+                                                                                    : record.started_at;
+  const double start_s = std::chrono::duration<double>(started.time_since_epoch()).count();
+  std::error_code error;
+  std::filesystem::create_directories(record.dir / "tensorboard", error);
+  if (error) return Error{"cannot create " + (record.dir / "tensorboard").string() + ": " + error.message()};
+  return write_tensorboard_events(record.dir / "tensorboard" / tensorboard_file_name(start_s), *series, start_s);
+}
+
 }  // namespace
 
 std::filesystem::path default_results_dir(const std::string& prefix) {
@@ -368,11 +385,12 @@ Result<std::string> write_results(const RunRecord& record) {
   if (auto written = write_file(record.dir / "summary.json", summary_json(record, summary)); !written) {
     return written.error();
   }
-  if (auto written = write_file(record.dir / "timeseries.csv", timeseries_csv(record)); !written) {
-    return written.error();
-  }
+  const std::string timeseries = timeseries_csv(record);
+  if (auto written = write_file(record.dir / "timeseries.csv", timeseries); !written) return written.error();
   if (auto written = write_file(record.dir / "stages.csv", stages_csv(record)); !written) return written.error();
   if (auto written = write_records(record); !written) return written.error();
+  if (auto written = write_tensorboard(record, timeseries); !written) return written.error();
+  if (auto written = write_manifest(record); !written) return written.error();
   return summary_table(record, summary);
 }
 

@@ -8,9 +8,12 @@
 //   stages.csv        one row per stage
 //   requests.csv.gz   one row per request (or a seeded sample), run_records.hpp
 //   trace.json        the run as a timeline for Perfetto, run_records.hpp
+//   tensorboard/      timeseries.csv as TensorBoard scalars (tensorboard_events.hpp)
+//   manifest.json     build, command line, config digest, machine, times (manifest.hpp)
 //   logs/             each role process's stderr
 //
 // engine/runtime/README.md documents every field and column.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -45,8 +48,9 @@ struct RunRecord {
   const Board* board = nullptr;
   std::vector<int> pids;  // topology order; 0 for a process that never started
   bool interrupted = false;
-  std::vector<std::string> failures;  // one line per role that failed or died
-  double elapsed_s = 0.0;             // from the first send to the end
+  std::vector<std::string> failures;                   // one line per role that failed or died
+  double elapsed_s = 0.0;                              // from the first send to the end
+  std::chrono::system_clock::time_point started_at{};  // wall clock at the start (manifest.json)
 };
 
 struct Summary {
@@ -64,7 +68,8 @@ struct Summary {
 
 Summary summarize(const RunRecord& record);
 Status write_placement(const RunRecord& record);
-// summary.json, timeseries.csv and stages.csv; returns the table printed at the end.
+// summary.json, timeseries.csv, stages.csv, tensorboard/ and manifest.json; returns the table
+// printed at the end.
 Result<std::string> write_results(const RunRecord& record);
 
 }  // namespace pipescale::engine

@@ -225,6 +225,7 @@ void LiveRun::shut_down() {
 }
 
 void LiveRun::cleanup() {
+  metrics_.reset();  // before the segment its board lives in
   for (Child& child : children_) {
     if (!child.running) continue;
     ::kill(child.pid, SIGKILL);

@@ -25,6 +25,7 @@ std::string number(double value) {
 
 Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::filesystem::path& dir, bool progress) {
   const auto wall_start = std::chrono::steady_clock::now();
+  const auto started_at = std::chrono::system_clock::now();
   SimulationOptions options;
   options.hop_delay_ns = std::llround(config.simulate.hop_delay_us * 1e3);
   const bool tty = progress && ::isatty(STDOUT_FILENO) != 0;
@@ -48,6 +49,7 @@ Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::file
   record.topology = &(*simulation)->topology();
   record.board = &(*simulation)->board();
   record.elapsed_s = static_cast<double>(outcome->elapsed_ns) / 1e9;
+  record.started_at = started_at;
   auto table = write_results(record);
   if (!table) return table.error();
 
