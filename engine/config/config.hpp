@@ -64,8 +64,8 @@ struct RunConfig {
   double warmup_s = 0.0;            // the first warmup_s seconds are left out of the statistics
   double request_log_sample = 1.0;  // fraction of requests in requests.csv.gz (seeded by seed)
   double trace_sample = 0.01;       // fraction of requests drawn as flows in trace.json
-  int metrics_port = 0;           // the Prometheus endpoint's TCP port on 127.0.0.1; 0: none
-  double metrics_linger_s = 0.0;  // the endpoint serves the final figures this long after the run
+  int metrics_port = 0;             // the Prometheus endpoint's TCP port on 127.0.0.1; 0: none
+  double metrics_linger_s = 0.0;    // the endpoint serves the final figures this long after the run
 
   friend bool operator==(const RunConfig&, const RunConfig&) = default;
 };

@@ -61,6 +61,11 @@ void failure_status(std::string& out, const Row& row) {
   }
 }
 
+// A token count the trace gave (-1 in the trace: not given), else an empty cell.
+void append_tokens(std::string& out, const Row& row, std::int64_t tokens) {
+  if (row.entry.has_tokens != 0 && tokens >= 0) append_int(out, tokens);
+}
+
 struct Column {
   std::string_view name;
   void (*write)(std::string& out, const Row& row);
@@ -68,7 +73,7 @@ struct Column {
 
 // Every column a request has once, in file order. Add an optional column here: a field in
 // RequestLogEntry (request_log.hpp), filled by the Client's RequestLogger, and a line below.
-constexpr std::array<Column, 12> kRequestColumns{{
+constexpr std::array<Column, 14> kRequestColumns{{
     {"id", [](std::string& out, const Row& row) { append_int(out, static_cast<std::int64_t>(row.entry.request_id)); }},
     {"counted", [](std::string& out, const Row& row) { out += row.entry.counted != 0 ? '1' : '0'; }},
     {"outcome", [](std::string& out, const Row& row) { out += outcome_name(row.entry); }},
@@ -95,6 +100,8 @@ constexpr std::array<Column, 12> kRequestColumns{{
      }},
     {"within_slo", [](std::string& out,
                       const Row& row) { out += row.completed() && row.latency_ns() <= row.format.slo_ns ? '1' : '0'; }},
+    {"context_tokens", [](std::string& out, const Row& row) { append_tokens(out, row, row.entry.context_tokens); }},
+    {"generated_tokens", [](std::string& out, const Row& row) { append_tokens(out, row, row.entry.generated_tokens); }},
 }};
 
 constexpr std::array<std::string_view, 7> kStageColumns{"arrived_ms", "batched_ms", "started_ms", "finished_ms",

@@ -12,8 +12,8 @@
 #include "base/metrics/json_writer.hpp"
 #include "engine/config/config_writer.hpp"
 #include "engine/runtime/execution_figures.hpp"
-#include "engine/runtime/run_records.hpp"
 #include "engine/runtime/manifest.hpp"
+#include "engine/runtime/run_records.hpp"
 #include "engine/runtime/tensorboard_events.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 

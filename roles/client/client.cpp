@@ -127,7 +127,7 @@ void Client::send_one(std::int64_t intended_ns, std::int64_t scheduled_ns, std::
   const std::int64_t lag = now_ns - scheduled_ns;
   send_lag_.record(lag);
   if (lag > kLateSendNs) stats_->late_sends.add(1);
-  log_.sent(id, intended_ns, now_ns, counted(id));
+  log_.sent(id, intended_ns, now_ns, counted(id), source_.tokens(id));
 
   RequestRecord record;
   record.request_id = id;

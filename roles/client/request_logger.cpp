@@ -18,7 +18,8 @@ void RequestLogger::attach(RequestLogTable& table, std::uint64_t seed, double sa
   }
 }
 
-void RequestLogger::sent(std::uint64_t id, std::int64_t intended_ns, std::int64_t actual_ns, bool counted) {
+void RequestLogger::sent(std::uint64_t id, std::int64_t intended_ns, std::int64_t actual_ns, bool counted,
+                         std::optional<TokenCounts> tokens) {
   if (table_ == nullptr) return;
   std::uint32_t slot = 0;
   if (request_sampled(seed_, id, sample_)) {
@@ -28,6 +29,11 @@ void RequestLogger::sent(std::uint64_t id, std::int64_t intended_ns, std::int64_
       entry->intended_send_ns = intended_ns;
       entry->actual_send_ns = actual_ns;
       entry->counted = counted ? 1 : 0;
+      if (tokens) {
+        entry->has_tokens = 1;
+        entry->context_tokens = tokens->context_tokens;
+        entry->generated_tokens = tokens->generated_tokens;
+      }
     }
   }
   // Ids arrive in order, so the index is appended; past the reservation it grows (a trace

@@ -5,8 +5,10 @@
 // id -> entry index is reserved for the requests the Client expects) or writes anything out.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "roles/client/trace/request_trace.hpp"
 #include "roles/common/request_log.hpp"
 
 namespace pipescale::roles {
@@ -19,7 +21,9 @@ class RequestLogger {
   [[nodiscard]] bool attached() const { return table_ != nullptr; }
 
   // Request `id` (ids are 0, 1, 2, ... in send order) was sent.
-  void sent(std::uint64_t id, std::int64_t intended_ns, std::int64_t actual_ns, bool counted);
+  // `tokens`: the counts the trace gave it, if any (kept in the entry's token columns).
+  void sent(std::uint64_t id, std::int64_t intended_ns, std::int64_t actual_ns, bool counted,
+            std::optional<TokenCounts> tokens = std::nullopt);
   // It came back with an outcome and the stamps it carries.
   void returned(const schema::Request& request, std::int64_t now_ns);
   // Its outcome is known without the request (its first hop failed or was refused).

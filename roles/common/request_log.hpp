@@ -28,10 +28,13 @@ struct RequestLogEntry {
   std::uint8_t counted = 0;     // 1: after the warm-up, in the summary's totals and percentiles
   std::uint8_t returned = 0;    // 1: the Client took its outcome
   std::uint8_t unreturned = 0;  // 1: never came back; counted as failed at the end of the drain
+  std::uint8_t has_tokens = 0;  // 1: the trace gave token counts (azure_llm, or a requests trace's columns)
   std::uint16_t visit_count = 0;
+  std::int64_t context_tokens = 0;
+  std::int64_t generated_tokens = 0;
 };
 
-static_assert(sizeof(RequestLogEntry) == 56 && sizeof(schema::StageVisit) == 56, "engine/runtime/README.md sizes");
+static_assert(sizeof(RequestLogEntry) == 72 && sizeof(schema::StageVisit) == 56, "engine/runtime/README.md sizes");
 
 // True for the ids a log with this seed and fraction keeps: a splitmix64 hash of (seed, id)
 // below fraction * 2^64. 1 keeps every id, 0 none.

@@ -47,7 +47,7 @@ class RequestLogCsvTest : public ::testing::Test {
 TEST_F(RequestLogCsvTest, TheHeaderNamesTheRequestsColumnsThenSevenPerStage) {
   EXPECT_EQ(request_log_header(format_),
             "id,counted,outcome,outcome_stage,drop_reason,failure_status,intended_ms,sent_ms,decided_ms,end_ms,"
-            "latency_ms,within_slo,"
+            "latency_ms,within_slo,context_tokens,generated_tokens,"
             "detect_arrived_ms,detect_batched_ms,detect_started_ms,detect_finished_ms,detect_batch_id,"
             "detect_worker_id,detect_batch_size,"
             "classify_arrived_ms,classify_batched_ms,classify_started_ms,classify_finished_ms,classify_batch_id,"
@@ -63,7 +63,7 @@ TEST_F(RequestLogCsvTest, ACompletedRequestHasEveryStampAndItsLatency) {
   entry_.returned_ns = kStart + 22 * kMs + 1500;
   entry_.returned = 1;
   EXPECT_EQ(row(),
-            "17,1,completed,classify,,,10.000000,10.000250,22.000000,22.001500,12.001500,1,"
+            "17,1,completed,classify,,,10.000000,10.000250,22.000000,22.001500,12.001500,1,,,"
             "11.000000,12.000000,13.000000,16.000000,101,3,4,"
             "17.000000,18.000000,19.000000,22.000000,202,3,8\n");
 }
@@ -78,7 +78,7 @@ TEST_F(RequestLogCsvTest, ADropNamesItsStageAndReasonAndLeavesTheStagesItNeverRe
   entry_.returned_ns = kStart + 11 * kMs + 40;
   entry_.returned = 1;
   EXPECT_EQ(row(),
-            "17,1,dropped,detect,deadline_unreachable,,10.000000,10.000250,11.000000,11.000040,1.000040,0,"
+            "17,1,dropped,detect,deadline_unreachable,,10.000000,10.000250,11.000000,11.000040,1.000040,0,,,"
             "11.000000,,,,,,,"
             ",,,,,,\n");
 }
@@ -90,13 +90,27 @@ TEST_F(RequestLogCsvTest, AFailureNamesItsStatusAndOneThatNeverCameBackSaysUnret
   entry_.returned_ns = kStart + 30 * kMs;
   entry_.returned = 1;
   EXPECT_EQ(row(),
-            "17,1,failed,detect,,UNAVAILABLE,10.000000,10.000250,30.000000,30.000000,20.000000,0,,,,,,,,,,,,,,\n");
+            "17,1,failed,detect,,UNAVAILABLE,10.000000,10.000250,30.000000,30.000000,20.000000,0,,,,,,,,,,,,,,,,\n");
 
   entry_.returned = 0;
   entry_.unreturned = 1;
   entry_.failure_status = 0;
   entry_.decided_ns = kStart + 900 * kMs;
-  EXPECT_EQ(row(), "17,1,failed,,,unreturned,10.000000,10.000250,900.000000,,,0,,,,,,,,,,,,,,\n");
+  EXPECT_EQ(row(), "17,1,failed,,,unreturned,10.000000,10.000250,900.000000,,,0,,,,,,,,,,,,,,,,\n");
+}
+
+TEST_F(RequestLogCsvTest, TokenCountsTheTraceGaveFillTheirColumnsAndAMissingOneStaysEmpty) {
+  entry_.outcome = schema::Outcome::Failed;
+  entry_.failure_status = 14;
+  entry_.decided_ns = kStart + 30 * kMs;
+  entry_.returned_ns = kStart + 30 * kMs;
+  entry_.returned = 1;
+  entry_.has_tokens = 1;
+  entry_.context_tokens = 4096;
+  entry_.generated_tokens = -1;  // the trace left this one out
+  EXPECT_EQ(row(),
+            "17,1,failed,detect,,UNAVAILABLE,10.000000,10.000250,30.000000,30.000000,20.000000,0,4096,,"
+            ",,,,,,,,,,,,,\n");
 }
 
 TEST(AppendMsSinceTest, WritesNanosecondsExactlyAndNothingForZero) {

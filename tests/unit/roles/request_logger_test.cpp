@@ -32,6 +32,16 @@ TEST(RequestLoggerTest, ASentRequestGetsAnEntryWithItsTimes) {
   EXPECT_EQ(log.table->entry(0).counted, 1);
 }
 
+TEST(RequestLoggerTest, TheTracesTokenCountsAreKeptOnTheEntryAndOnlyWhenGiven) {
+  Logged log(4);
+  log.logger.sent(0, 1000, 1010, true, TokenCounts{812, 37});
+  log.logger.sent(1, 2000, 2010, true);
+  EXPECT_EQ(log.table->entry(0).has_tokens, 1);
+  EXPECT_EQ(log.table->entry(0).context_tokens, 812);
+  EXPECT_EQ(log.table->entry(0).generated_tokens, 37);
+  EXPECT_EQ(log.table->entry(1).has_tokens, 0);
+}
+
 TEST(RequestLoggerTest, AnOutcomeWithoutTheRequestFillsItsEntry) {
   Logged log(4);
   log.logger.sent(0, 1000, 1000, true);
