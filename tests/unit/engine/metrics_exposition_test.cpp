@@ -37,7 +37,7 @@ PipelineConfig two_stages() {
 class MetricsExpositionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto local = LocalBoard::create(make_topology(config_), 4);
+    auto local = LocalBoard::create(make_topology(config_), BoardSize{.rows = 4});
     ASSERT_TRUE(local.ok()) << local.error().message;
     local_.emplace(std::move(*local));
   }
