@@ -1,9 +1,12 @@
 // "aimd": Clipper's adaptive batching (Crankshaw et al., NSDI'17, section 4.3). The policy keeps
-// its own batch size b, starting at 1: after a full batch whose oldest request leaves the stage
-// within the stage's budget, b = min(b + 1, max_batch); after any batch that does not,
-// b = max(1, floor(b * backoff)). It cuts min(queued, b) as soon as b are queued or its Worker is
-// free now (Clipper hands a replica the queue's head, up to b, whenever the replica is idle), and
-// otherwise waits for the Worker. The Scheduler's batch size is ignored; its Worker count is not.
+// its own batch size b, starting at 1, and adapts it on the batch's processing time p = L(size)
+// (the stage's profile) against the stage's budget: after a full batch with p within the budget,
+// b = min(b + 1, max_batch); after any batch with p over it, b = max(1, floor(b * backoff)).
+// Queueing is left out on purpose: it is the drop policy's and the Scheduler's business, and under
+// overload it alone exceeds the budget at any size, which would pin b at 1 and starve the stage.
+// It cuts min(queued, b) as soon as b are queued or its Worker is free now (Clipper hands a
+// replica the queue's head, up to b, whenever the replica is idle), and otherwise waits for the
+// Worker. The Scheduler's batch size is ignored; its Worker count is not.
 #include <algorithm>
 #include <cmath>
 
@@ -26,8 +29,8 @@ class AimdBatching final : public BatchingPolicy {
     return {0, queue.start_ns};
   }
 
-  void on_batch_cut(int size, std::int64_t stage_time_ns) override {
-    const bool met = budget_ns_ <= 0 || stage_time_ns <= budget_ns_;
+  void on_batch_cut(int size, std::int64_t processing_ns) override {
+    const bool met = budget_ns_ <= 0 || processing_ns <= budget_ns_;
     if (!met) {
       size_ = std::max(1, static_cast<int>(std::floor(static_cast<double>(size_) * backoff_)));
     } else if (size >= size_) {

@@ -51,9 +51,9 @@ class BatchingPolicy {
   // Cut now (batch_size > 0 requests from the head), or wait until recheck_at_ns (an arrival or
   // a Worker's report also calls for a new decision).
   [[nodiscard]] virtual BatchCut decide(const BatchQueue& queue) const = 0;
-  // A batch of `size` was cut; its oldest request is expected to leave the stage stage_time_ns
-  // after it entered (the Worker's free time, plus L(size), less its arrival).
-  virtual void on_batch_cut(int /*size*/, std::int64_t /*stage_time_ns*/) {}
+  // A batch of `size` was cut; its Worker is expected to take processing_ns for it (the profile's
+  // L(size)), queueing before it left out.
+  virtual void on_batch_cut(int /*size*/, std::int64_t /*processing_ns*/) {}
 };
 
 // The names a config may write, in registration order (the first is the default).

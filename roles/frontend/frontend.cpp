@@ -247,7 +247,7 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
     const auto trigger =
         static_cast<int>(queue_count_) >= in_force ? schema::BatchTrigger::Full : schema::BatchTrigger::Deadline;
     const auto chosen = static_cast<std::size_t>(worker);
-    batching_->on_batch_cut(cut.batch_size, start_ns + profile_.latency_ns(cut.batch_size) - head_arrived_ns);
+    batching_->on_batch_cut(cut.batch_size, profile_.latency_ns(cut.batch_size));
     dispatch_->on_dispatched(chosen);
     dispatch(chosen, cut.batch_size, trigger, now_ns);
     ++work;

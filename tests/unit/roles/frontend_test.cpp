@@ -393,5 +393,27 @@ TEST_F(FrontendTest, ForgetsAReportedBacklogOnceItHasHadTimeToDrain) {
   ASSERT_EQ(worker(0).batches.size(), 1u);
 }
 
+// "aimd" under a backlog: 60 queued at once, a Worker busy 30 ms per batch, a 20 ms budget. Every
+// head waits longer than the budget, yet the Frontend hands the policy each batch's processing
+// time L(size) (10, 12, 14, 16, 18, 20, 22 ms for 1..7), so the size grows to 7, the first over
+// the budget, backs off to floor(7 * 0.9) = 6 and probes 7 again; it never falls back to 1.
+TEST_F(FrontendTest, GrowsTheAimdBatchUnderABacklogOnEachBatchsProcessingTime) {
+  FrontendSettings settings = settings_with(16, 1);
+  settings.batching = "aimd";
+  settings.budget_ns = 20 * kMs;
+  settings.drop = "never";
+  make_frontend(settings, 1);
+  prepare();
+  worker(0).batch_latency_ns = 30 * kMs;
+  for (std::uint64_t id = 1; id <= 60; ++id) send_request(id, kStart + kFar);
+  run_for(100 * kMs);
+
+  std::vector<std::size_t> sizes;
+  for (const FakeWorker::BatchSeen& batch : worker(0).batches) sizes.push_back(batch.requests.size());
+  ASSERT_GE(sizes.size(), 9u);
+  sizes.resize(9);
+  EXPECT_THAT(sizes, ElementsAre(1u, 2u, 3u, 4u, 5u, 6u, 7u, 6u, 7u));
+}
+
 }  // namespace
 }  // namespace pipescale::roles
