@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <string_view>
 
 #include "ipc/rpc/status.hpp"
@@ -21,17 +22,27 @@ void append_int(std::string& out, std::int64_t value) {
   out.append(text, end);
 }
 
-// Nanoseconds as milliseconds with 6 decimals, exactly.
+// Nanoseconds as milliseconds with 6 decimals, exactly. The magnitude is taken unsigned, so even
+// INT64_MIN (a stamp read from shared memory is untrusted) formats without overflow.
 void append_ns_as_ms(std::string& out, std::int64_t ns) {
+  std::uint64_t magnitude = static_cast<std::uint64_t>(ns);
   if (ns < 0) {
     out += '-';
-    ns = -ns;
+    magnitude = ~magnitude + 1;
   }
-  append_int(out, ns / 1'000'000);
+  char whole[24];
+  out.append(whole, std::to_chars(whole, whole + sizeof whole, magnitude / 1'000'000).ptr);
   char fraction[8] = {'.', '0', '0', '0', '0', '0', '0', '\0'};
-  std::int64_t rest = ns % 1'000'000;
+  std::uint64_t rest = magnitude % 1'000'000;
   for (int i = 6; i >= 1; --i, rest /= 10) fraction[i] = static_cast<char>('0' + rest % 10);
   out.append(fraction, 7);
+}
+
+// `later - earlier` as milliseconds; an empty cell when the difference does not fit (stamps read
+// from shared memory are untrusted, and overflow would be undefined).
+void append_difference_ms(std::string& out, std::int64_t later, std::int64_t earlier) {
+  std::int64_t difference = 0;
+  if (!__builtin_sub_overflow(later, earlier, &difference)) append_ns_as_ms(out, difference);
 }
 
 // The row being written: the entry and what its cells are written against.
@@ -39,7 +50,13 @@ struct Row {
   const RequestLogFormat& format;
   const roles::RequestLogEntry& entry;
   [[nodiscard]] bool completed() const { return entry.outcome == schema::Outcome::Completed && entry.returned != 0; }
-  [[nodiscard]] std::int64_t latency_ns() const { return entry.returned_ns - entry.intended_send_ns; }
+  // INT64_MAX (never within an SLO) when corrupt stamps make the difference overflow.
+  [[nodiscard]] std::int64_t latency_ns() const {
+    std::int64_t latency = 0;
+    return __builtin_sub_overflow(entry.returned_ns, entry.intended_send_ns, &latency)
+               ? std::numeric_limits<std::int64_t>::max()
+               : latency;
+  }
 };
 
 std::string_view outcome_name(const roles::RequestLogEntry& entry) {
@@ -84,19 +101,19 @@ constexpr std::array<Column, 14> kRequestColumns{{
          out += kReasonNames[static_cast<std::size_t>(row.entry.drop_reason) % kReasonNames.size()];
      }},
     {"failure_status", failure_status},
-    {"intended_ms",
-     [](std::string& out, const Row& row) { append_ns_as_ms(out, row.entry.intended_send_ns - row.format.start_ns); }},
-    {"sent_ms",
-     [](std::string& out, const Row& row) { append_ns_as_ms(out, row.entry.actual_send_ns - row.format.start_ns); }},
+    {"intended_ms", [](std::string& out,
+                       const Row& row) { append_difference_ms(out, row.entry.intended_send_ns, row.format.start_ns); }},
+    {"sent_ms", [](std::string& out,
+                   const Row& row) { append_difference_ms(out, row.entry.actual_send_ns, row.format.start_ns); }},
     {"decided_ms",
      [](std::string& out, const Row& row) { append_ms_since(out, row.entry.decided_ns, row.format.start_ns); }},
     {"end_ms",
      [](std::string& out, const Row& row) {
-       if (row.entry.returned != 0) append_ns_as_ms(out, row.entry.returned_ns - row.format.start_ns);
+       if (row.entry.returned != 0) append_difference_ms(out, row.entry.returned_ns, row.format.start_ns);
      }},
     {"latency_ms",
      [](std::string& out, const Row& row) {
-       if (row.entry.returned != 0) append_ns_as_ms(out, row.latency_ns());
+       if (row.entry.returned != 0) append_difference_ms(out, row.entry.returned_ns, row.entry.intended_send_ns);
      }},
     {"within_slo", [](std::string& out,
                       const Row& row) { out += row.completed() && row.latency_ns() <= row.format.slo_ns ? '1' : '0'; }},
@@ -127,7 +144,7 @@ void append_visit(std::string& out, const RequestLogFormat& format, const schema
 }  // namespace
 
 void append_ms_since(std::string& out, std::int64_t ns, std::int64_t start_ns) {
-  if (ns != 0) append_ns_as_ms(out, ns - start_ns);
+  if (ns != 0) append_difference_ms(out, ns, start_ns);
 }
 
 std::string request_log_header(const RequestLogFormat& format) {

@@ -31,6 +31,15 @@ Result<roles::LatencyModel> stage_latency_model(const StageConfig& stage) {
 
 namespace {
 
+// A closed loop sends as fast as its users get answers, which no trace bounds: the Client reserves
+// its bookkeeping (and the request log its table) for 200 requests per user and second, a 5 ms
+// round trip, up to 2^24 requests. A run that sends more grows the bookkeeping, the one case where
+// the Client allocates while it sends (engine/runtime/README.md, "Little's law in a closed loop").
+std::size_t closed_loop_expected_requests(const PipelineConfig& config) {
+  const double expected = static_cast<double>(config.client.users) * config.run.duration_s * 200.0;
+  return static_cast<std::size_t>(std::min(expected, 16777216.0)) + 1024;
+}
+
 // What the open-loop Client sends from: the trace read as the config's check read it.
 Result<roles::RequestSource> open_loop_source(const PipelineConfig& config, std::size_t& expected_requests) {
   auto trace = roles::load_trace(trace_spec(config));
@@ -64,8 +73,7 @@ Result<ClientSetup> client_setup(const PipelineConfig& config) {
     settings.closed_users = static_cast<std::uint32_t>(config.client.users);
     settings.think_mean_ns = static_cast<std::int64_t>(config.client.think_ms * 1e6);
     settings.think_seed = config.run.seed;
-    // Reserved up front; a run that sends more grows the bookkeeping (amortised).
-    settings.expected_requests = std::size_t{1} << 20;
+    settings.expected_requests = closed_loop_expected_requests(config);
     return ClientSetup{roles::RequestSource::none(), settings};
   }
   auto source = open_loop_source(config, settings.expected_requests);
@@ -142,12 +150,9 @@ BoardSize board_size(const PipelineConfig& config) {
   size.stage_count = static_cast<std::uint32_t>(config.stages.size());
   auto client = client_setup(config);
   if (!client) return size;  // checked before any run starts; a board without tables still works
-  // A closed loop sends as fast as its users get answers, which no trace bounds: size for 100
-  // requests per user and second (a 10 ms round trip); a full log counts what it could not keep.
-  const double expected =
-      config.client.mode == ClientMode::kClosed
-          ? std::min(static_cast<double>(config.client.users) * config.run.duration_s * 100.0, 1048576.0)
-          : static_cast<double>(client->settings.expected_requests);
+  // A closed loop's expectation is closed_loop_expected_requests(); a full log counts what it
+  // could not keep.
+  const auto expected = static_cast<double>(client->settings.expected_requests);
   const double logged = expected * config.run.request_log_sample;
   if (logged > 0.0) {
     const double entries = logged + 6.0 * std::sqrt(logged) + 64.0;  // the draw's spread, and some

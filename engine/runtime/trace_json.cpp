@@ -41,7 +41,10 @@ class TraceWriter {
   void requests();
 
  private:
-  [[nodiscard]] double us(std::int64_t t_ns) const { return static_cast<double>(t_ns - in_.start_ns) / 1e3; }
+  // In double, so that a corrupt stamp read from shared memory cannot overflow the subtraction.
+  [[nodiscard]] double us(std::int64_t t_ns) const {
+    return (static_cast<double>(t_ns) - static_cast<double>(in_.start_ns)) / 1e3;
+  }
   // Starts an event object with its phase, name, pid, tid and time; the caller adds the rest.
   void event(const char* phase, std::string_view name, int pid, std::uint64_t tid, std::int64_t t_ns) {
     json_.begin_object();
@@ -52,7 +55,8 @@ class TraceWriter {
   void complete(std::string_view name, const char* category, int pid, std::uint64_t tid, std::int64_t begin_ns,
                 std::int64_t end_ns) {
     event("X", name, pid, tid, begin_ns);
-    json_.key("cat").value(category).key("dur").value(static_cast<double>(end_ns - begin_ns) / 1e3);
+    json_.key("cat").value(category).key("dur").value((static_cast<double>(end_ns) - static_cast<double>(begin_ns)) /
+                                                      1e3);
   }
   void name_of(const char* what, int pid, std::uint64_t tid, std::string_view name) {
     json_.begin_object();
@@ -141,7 +145,10 @@ void TraceWriter::workers(std::size_t stage) {
 // through each batch that carried it (bound to the batch's slice on the Worker's thread).
 void TraceWriter::request(const roles::RequestLogTable& table, const roles::RequestLogEntry& entry) {
   const schema::StageVisit* visits = table.visits(entry);
-  const std::size_t stages = std::min<std::size_t>(entry.visit_count, in_.config->stages.size());
+  // Bounded by the table's own stage count too: its entries are spaced by it, so a visit past it
+  // would be the next entry's (or past the region, for the last).
+  const std::size_t stages =
+      std::min({std::size_t{entry.visit_count}, std::size_t{table.stage_count.get()}, in_.config->stages.size()});
   const std::uint64_t tid = entry.request_id + 1;
   ++counts_.requests;
   name_of("thread_name", kRequestsPid, tid, "request " + std::to_string(entry.request_id));
@@ -163,7 +170,7 @@ void TraceWriter::request(const roles::RequestLogTable& table, const roles::Requ
     }
     if (at[2] != 0 && at[3] >= at[2] && visits[s].worker_id() != 0 && flow_points > 0) {
       const bool last = s + 1 == stages || visits[s + 1].timestamps().arrived_ns() == 0;
-      event(last ? "f" : "t", "request", stage_pid(s), visits[s].worker_id(), at[2] + (at[3] - at[2]) / 2);
+      event(last ? "f" : "t", "request", stage_pid(s), visits[s].worker_id(), at[2] / 2 + at[3] / 2);
       json_.key("cat").value("flow").key("id").value(tid);
       if (last) json_.key("bp").value("e");
       json_.end_object();

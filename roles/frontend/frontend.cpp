@@ -322,8 +322,8 @@ void Frontend::dispatch(std::size_t worker, int count, schema::BatchTrigger trig
     row->batched_requests.add(static_cast<std::uint64_t>(count));
   }
   if (timeline_ != nullptr) {
-    timeline_->append(
-        {now_ns, static_cast<std::int32_t>(queue_count_), target_batch_, count, count_workers(WorkerState::kActive)});
+    timeline_->append({now_ns, static_cast<std::int32_t>(queue_count_), batch_in_force(), count,
+                       count_workers(WorkerState::kActive)});
   }
   WorkerView& view = views_[worker];
   view.queue_length += 1;

@@ -153,7 +153,8 @@ void Frontend::report(std::int64_t now_ns) {
   const auto batch = static_cast<std::uint32_t>(batch_in_force());
   const std::uint64_t decision = decision_id_;
   if (timeline_ != nullptr) {
-    timeline_->append({now_ns, static_cast<std::int32_t>(queue), target_batch_, 0, static_cast<std::int32_t>(active)});
+    timeline_->append({now_ns, static_cast<std::int32_t>(queue), static_cast<std::int32_t>(batch), 0,
+                       static_cast<std::int32_t>(active)});
   }
   (void)scheduler_->send_frontend_information_async(
       [&](flatbuffers::FlatBufferBuilder& builder) {

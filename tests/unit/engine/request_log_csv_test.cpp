@@ -3,6 +3,7 @@
 #include "engine/runtime/request_log_csv.hpp"
 
 #include <gtest/gtest.h>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,14 @@ TEST_F(RequestLogCsvTest, TokenCountsTheTraceGaveFillTheirColumnsAndAMissingOneS
   EXPECT_EQ(row(),
             "17,1,failed,detect,,UNAVAILABLE,10.000000,10.000250,30.000000,30.000000,20.000000,0,4096,,"
             ",,,,,,,,,,,,,\n");
+}
+
+TEST(AppendMsSinceTest, ACorruptStampNeverOverflowsAndOneThatCannotBeSubtractedLeavesTheCellEmpty) {
+  std::string out;
+  append_ms_since(out, std::numeric_limits<std::int64_t>::min(), 7);  // the difference does not fit
+  EXPECT_EQ(out, "");
+  append_ms_since(out, std::numeric_limits<std::int64_t>::min() + 1, 1);  // it just fits: INT64_MIN
+  EXPECT_EQ(out, "-9223372036854.775808");
 }
 
 TEST(AppendMsSinceTest, WritesNanosecondsExactlyAndNothingForZero) {
