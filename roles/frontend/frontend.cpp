@@ -266,7 +266,8 @@ std::size_t Frontend::cut_batches(std::int64_t now_ns) {
 std::ptrdiff_t Frontend::pick_worker(std::int64_t now_ns) {
   for (std::size_t i = 0; i < views_.size(); ++i) {
     scratch_views_[i] = views_[i];
-    if (links_[i].dead || views_[i].queue_length >= settings_.max_batches_per_worker) {
+    if (links_[i].dead || views_[i].queue_length >= settings_.max_batches_per_worker ||
+        links_[i].unanswered >= settings_.max_batches_per_worker) {
       scratch_views_[i].state = WorkerState::kOff;
     }
   }
@@ -327,6 +328,7 @@ void Frontend::dispatch(std::size_t worker, int count, schema::BatchTrigger trig
   }
   WorkerView& view = views_[worker];
   view.queue_length += 1;
+  links_[worker].unanswered += 1;
   view.busy_until_ns = std::max(view.busy_until_ns, now_ns) + profile_.latency_ns(count);
   if (status != ipc::StatusCode::kOk) fail_batch(batch, status, now_ns);
 }
@@ -343,6 +345,7 @@ void Frontend::on_batch_answered(std::size_t slot, ipc::StatusCode code, const s
     fail_batch(batch, static_cast<ipc::StatusCode>(kFailedPrecondition), now);
   } else {
     batch.used = false;
+    links_[batch.worker].unanswered -= 1;
   }
   WorkerLink& link = links_[batch.worker];
   if (response->sampled_ns() >= link.load_sampled_ns) {
@@ -375,6 +378,7 @@ void Frontend::fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int
         now_ns + settings_.rpc_timeout_ns, {});
   }
   batch.used = false;
+  links_[batch.worker].unanswered -= 1;
 }
 
 void Frontend::shutdown(std::int64_t now_ns) {

@@ -11,7 +11,10 @@
 // to its orders, load from SendQueueInformation and the answers to its batches, and between those
 // from its own bookkeeping (a batch sent adds L(b) to that Worker's busy-until at once). A Worker
 // holds at most `max_batches_per_worker` batches (the running one included): more would hide
-// queueing from the drop rule, which only sees the Frontend's queue.
+// queueing from the drop rule, which only sees the Frontend's queue. Reports can arrive late and
+// out of order (over gRPC each call may take its own server thread), so a report that predates
+// batches still unanswered can read low: a Worker is also skipped while that many of its batches
+// are unanswered, which bounds what it holds to 2 * max_batches_per_worker - 1 whatever the order.
 //
 // Nothing is lost: a batch whose SendBatch fails, or that the Worker refuses, has each of its
 // requests reported to the Client as failed with the status; a Worker that died (UNAVAILABLE) is
@@ -115,6 +118,7 @@ class Frontend final : public services::FrontendHandler {
     // QueueInformation). The two travel on different connections and may arrive out of order: an
     // older one must not overwrite a newer one, or a Worker could look full forever.
     std::int64_t load_sampled_ns = 0;
+    int unanswered = 0;  // batches sent to it whose answer has not come back
   };
   // A batch sent and not yet answered: the ids of its requests, to report them if it fails.
   struct InFlightBatch {

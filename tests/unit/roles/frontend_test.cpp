@@ -267,6 +267,25 @@ TEST_F(FrontendTest, SendsEachBatchToTheLeastLoadedActiveWorker) {
   EXPECT_EQ(worker(2).batches[0].requests[0].request_id, 5u);
 }
 
+// A report sampled after two batches left and before the Worker had them reads 0 (as one can over
+// gRPC, where calls are not kept in order): the Frontend still sends no third batch until an
+// answer comes back, so the Worker never holds more than it can take.
+TEST_F(FrontendTest, SendsAWorkerNoFurtherBatchWhileItsBoundOfBatchesIsUnansweredWhateverAReportSays) {
+  make_frontend(settings_with(1, 1), 1);  // max_batches_per_worker = 2
+  prepare();
+  const std::int64_t sent = world_.clock.now_ns();
+  for (std::uint64_t id = 1; id <= 6; ++id) send_request(id, kStart + kFar);
+  run_until(sent + kHop);  // arrived: batches 1 and 2 cut and sent, each answered 2 hops later
+  send_queue_information(1, 0, world_.clock.now_ns());
+  run_until(sent + 3 * kHop + kHop / 2);  // the report applied at +2 hops, the answers back at +3
+
+  EXPECT_EQ(worker(0).batches.size(), 2u);
+  run_for(20 * kHop);
+  ASSERT_EQ(worker(0).batches.size(), 6u);  // then one per answer, none refused or lost
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(worker(0).batches[i].requests[0].request_id, i + 1);
+  EXPECT_THAT(client().requests, IsEmpty());
+}
+
 TEST_F(FrontendTest, ReportsItsLoadToTheSchedulerAtEachInterval) {
   FrontendSettings settings = settings_with(16, 1);
   settings.report_interval_ns = 100 * kMs;
