@@ -21,6 +21,16 @@ std::uint64_t correlation_id(std::uint32_t index, std::uint32_t generation) {
   return (std::uint64_t{generation} << 32U) | index;
 }
 
+// What a channel to a peer on this host does not need: retries (a filter on every call, and a
+// copy of each message kept for replay), proxies and channelz's per-call bookkeeping.
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address) {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  arguments.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  arguments.SetInt(GRPC_ARG_ENABLE_CHANNELZ, 0);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+}
+
 }  // namespace
 
 Status check_grpc_address(const std::string& address) {
@@ -64,7 +74,7 @@ GrpcChannel::GrpcChannel(const std::string& address, const GrpcChannelOptions& o
     : address_(address),
       options_(options),
       doorbell_(doorbell),
-      channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+      channel_(make_channel(address)),
       stub_(std::make_unique<grpc::GenericStub>(channel_)),
       slots_(std::make_unique<Slot[]>(options.window)),
       ended_(options.window),

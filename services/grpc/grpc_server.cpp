@@ -68,6 +68,11 @@ Result<std::string> GrpcServerAdapter::start(const std::string& address) {
   if (services_.empty()) return Error{"gRPC server at '" + address + "': no service to serve"};
   if (auto checked = check_grpc_address(address); !checked) return checked.error();
   grpc::ServerBuilder builder;
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, options_.completion_queues);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, options_.min_pollers);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, options_.max_pollers);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);  // per-call bookkeeping nobody reads
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   for (const auto& generated : generated_) builder.RegisterService(generated.get());

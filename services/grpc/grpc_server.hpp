@@ -41,6 +41,14 @@ struct GrpcServerOptions {
   std::uint32_t poll_batch = 32;                 // calls dispatched per poll
   std::int64_t cancel_check_ns = 20'000'000;     // a waiting gRPC thread checks for cancellation this often
   std::int64_t shutdown_grace_ns = 500'000'000;  // how long shutdown lets in-flight calls finish
+  // gRPC's synchronous server: one completion queue, and idle polling threads kept up to
+  // max_pollers. gRPC's default (a queue per core, at most 2 idle pollers) ends every thread
+  // beyond two once a burst is over and starts new ones at the next burst: a thread start per
+  // call of a burst. Each call in progress holds a thread here, so keeping them costs nothing
+  // but their stacks. See services/README.md for what each choice measured.
+  int completion_queues = 1;
+  int min_pollers = 1;
+  int max_pollers = 32;
 };
 
 class GrpcServerAdapter final : public ipc::ReplySink {
