@@ -2,25 +2,23 @@
 // A gRPC server that hands every call to a single-threaded agent, so that the same Dispatchers
 // (and so the same handlers) serve gRPC peers and ring peers alike.
 //
-// Threading: gRPC's synchronous server runs the flatc --grpc generated services on its own
-// thread pool. Such a thread copies the request into a call slot, verifies it with the method's
-// verifier, puts the slot on a moodycamel::ConcurrentQueue and rings the agent's doorbell, then
-// waits on the slot's condition variable. The agent's poll() takes slots off the queue and runs
-// the dispatcher on its own thread; the handler's answer (at once, or later for a deferred
-// request) is stored in the slot and wakes the waiting gRPC thread, which returns it to gRPC.
-// Handlers thus never run concurrently and never on a gRPC thread; role code stays
-// single-threaded. The queue keeps the agent's side free of locks while no gRPC call arrives
-// (an empty poll is one atomic read); a mutex guards the slots' states, which both sides change.
+// Threading: gRPC's callback API, one generic service for every method served. A call's reactor
+// reads the request on one of gRPC's threads, which copies it into a call slot (aligned),
+// verifies it with the method's verifier, puts the slot's ticket on a moodycamel::ConcurrentQueue,
+// rings the agent's doorbell and returns: no gRPC thread waits for the agent. The agent's poll()
+// takes tickets off the queue and runs the dispatcher on its own thread; the handler's answer (at
+// once, or later for a deferred request) goes to gRPC from the agent's thread
+// (StartWriteAndFinish). Handlers thus never run concurrently and never on a gRPC thread; role
+// code stays single-threaded. The queue keeps the agent's side free of locks while no gRPC call
+// arrives (an empty poll is one atomic read); a mutex guards the slots, which both sides change.
 //
-// A gRPC thread stops waiting when the call is answered, its deadline passes
-// (DEADLINE_EXCEEDED), its client cancels, or the server shuts down (UNAVAILABLE). A slot is
-// reused only once the waiting thread has left and no handler is running on it, and a late
-// answer to an abandoned call is refused by the slot's generation.
+// A call is finished once: by the agent's answer, or by gRPC's side first (the client cancelled
+// or its deadline passed; the server shuts down: UNAVAILABLE). A slot is reused only once gRPC is
+// done with the call (OnDone) and no handler runs on it, and a late answer to an abandoned call
+// is refused (kDeadlineExceeded) by the slot's generation.
 #include <concurrentqueue/concurrentqueue.h>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <flatbuffers/grpc.h>
 #include <grpcpp/grpcpp.h>
 #include <memory>
 #include <mutex>
@@ -39,16 +37,7 @@ namespace pipescale::services {
 struct GrpcServerOptions {
   std::uint32_t max_calls = 256;                 // calls handed over and not yet answered; more: RESOURCE_EXHAUSTED
   std::uint32_t poll_batch = 32;                 // calls dispatched per poll
-  std::int64_t cancel_check_ns = 20'000'000;     // a waiting gRPC thread checks for cancellation this often
   std::int64_t shutdown_grace_ns = 500'000'000;  // how long shutdown lets in-flight calls finish
-  // gRPC's synchronous server: one completion queue, and idle polling threads kept up to
-  // max_pollers. gRPC's default (a queue per core, at most 2 idle pollers) ends every thread
-  // beyond two once a burst is over and starts new ones at the next burst: a thread start per
-  // call of a burst. Each call in progress holds a thread here, so keeping them costs nothing
-  // but their stacks. See services/README.md for what each choice measured.
-  int completion_queues = 1;
-  int min_pollers = 1;
-  int max_pollers = 32;
 };
 
 class GrpcServerAdapter final : public ipc::ReplySink {
@@ -75,31 +64,19 @@ class GrpcServerAdapter final : public ipc::ReplySink {
   [[nodiscard]] ipc::StatusCode commit_reply(std::uint32_t bytes) override;
   void abort_reply() override;
 
-  // gRPC's threads, from the generated services (grpc_services.cpp).
-  template <class Method>
-  grpc::Status handle(grpc::ServerContext& context, const flatbuffers::grpc::Message<typename Method::Request>& in,
-                      flatbuffers::grpc::Message<typename Method::Response>& out) {
-    grpc::Slice response;
-    const std::span<const std::byte> request(reinterpret_cast<const std::byte*>(in.data()), in.size());
-    grpc::Status status = handle_bytes(method_spec<Method>(), context, request, response);
-    if (status.ok()) out = flatbuffers::grpc::Message<typename Method::Response>(std::move(response));
-    return status;
-  }
-
  private:
-  enum class Stage : std::uint8_t { kFree, kFilling, kQueued, kRunning, kDeferred, kAnswered };
+  class Reactor;
+  class GenericService;
+  enum class Stage : std::uint8_t { kFree, kQueued, kRunning, kDeferred, kFinished };
   struct Call {
-    std::condition_variable answered;
+    Reactor* reactor = nullptr;  // until gRPC is done with the call (OnDone)
     Stage stage = Stage::kFree;
     std::uint32_t generation = 1;
-    bool waiter_gone = false;  // the gRPC thread returned (answered or gave up)
-    bool in_handler = false;   // the agent is running the handler on it
+    bool in_handler = false;  // the agent is running the handler on it
     ipc::MethodId method = 0;
     std::int64_t deadline_ns = 0;
     schema::AlignedScratch storage;  // the request, copied (and so aligned) by the gRPC thread
     std::span<const std::byte> request;
-    ipc::StatusCode status = ipc::StatusCode::kOk;
-    grpc::Slice response;
   };
   struct ReplyClaim {
     bool active = false;
@@ -107,20 +84,26 @@ class GrpcServerAdapter final : public ipc::ReplySink {
     std::uint32_t max_bytes = 0;
   };
 
-  grpc::Status handle_bytes(const ipc::MethodSpec& method, grpc::ServerContext& context,
-                            std::span<const std::byte> request, grpc::Slice& response);
-  grpc::Status wait_for_answer(std::uint32_t index, grpc::ServerContext& context, grpc::Slice& response);
+  // gRPC's threads: the reactor's reactions.
+  void arrived(Reactor& reactor, bool read_ok);
+  grpc::Status hand_over(Reactor& reactor, const ipc::MethodSpec& method, std::span<const std::byte> request);
+  void cancelled(Reactor& reactor);
+  void done(Reactor& reactor);
+  [[nodiscard]] const ipc::MethodSpec* find_method(const std::string& path) const;
+
+  // The agent's thread.
   void run(std::uint64_t ticket);
-  ipc::StatusCode answer(const ipc::ReplyToken& token, ipc::StatusCode status, grpc::Slice response);
+  ipc::StatusCode answer(const ipc::ReplyToken& token, ipc::StatusCode status, std::span<const std::byte> response);
   void release_locked(std::uint32_t index);  // mutex_ held
-  Dispatcher* find_service(ipc::MethodId method) const;
+  [[nodiscard]] Dispatcher* find_service(ipc::MethodId method) const;
 
   GrpcServerOptions options_;
   ipc::DoorbellLayout* doorbell_;
   std::vector<Dispatcher*> services_;
-  std::vector<std::unique_ptr<grpc::Service>> generated_;  // the flatc --grpc services, forwarding here
+  std::vector<const ipc::MethodSpec*> methods_;  // of the services served, found by gRPC path
+  std::unique_ptr<GenericService> generic_;
   std::unique_ptr<grpc::Server> server_;
-  std::mutex mutex_;  // guards every Call's stage, flags, generation, status and response; free_; shutting_down_
+  std::mutex mutex_;  // guards every Call's reactor, stage, flags and generation; free_; shutting_down_
   std::unique_ptr<Call[]> calls_;
   std::vector<std::uint32_t> free_;
   bool shutting_down_ = false;
