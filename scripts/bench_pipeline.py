@@ -3,15 +3,24 @@
 sustains with a near-zero model time, found by bisection over short live runs.
 
 Every stage of the shipped topology (preprocess, detect, classify) gets a profile of 1 us at every
-batch size and a fixed number of Workers (the Scheduler off, so nothing scales during a run); the
-Client sends a steady Poisson stream. A rate is sustained when completed >= (1 - tolerance) x sent
+batch size, a fixed number of Workers (the Scheduler off, so nothing scales during a run) and the
+"timeout" batching rule with 1 ms (a batch is cut when full or when its oldest request has waited
+1 ms, so that latency measures the pipeline, not batching held back to the deadline); the Client
+sends a steady Poisson stream. A rate is sustained when completed >= (1 - tolerance) x sent
 (nothing dropped or failed beyond that) and the latency p99 is under --p99-ms. The search brackets
 each transport's rate between --low and --high (a rate known to pass and one known to fail),
 checks both ends first, and halves the bracket (geometrically) until its ends are within
 --precision of each other or the time budget runs out. Both transports run in the same
 invocation, one after the other, and the result gives both figures, their bounds and their ratio.
 
-Usage: bench_pipeline.py PIPESCALE [--json FILE] [options]
+With --scaling the same script records instead what the work costs as it grows: one stage of 1,
+10, 60 and 200 Workers (each 1 us per batch) at a fixed light load, and for each: launch time (from
+starting `pipescale run` to the first request sent, from the run's own figures: wall time less
+the replay and the shutdown measured beside it), resident memory of all the run's processes
+together (the sum of their PSS, read from /proc while the replay runs), the run's shared-memory
+segments (their sizes under /dev/shm), and the hop overhead p50.
+
+Usage: bench_pipeline.py PIPESCALE [--json FILE] [--scaling] [options]
 """
 import argparse
 import json
@@ -25,7 +34,7 @@ import time
 STAGES = ("preprocess", "detect", "classify")
 
 
-def write_config(folder, workers, max_batch, rate, duration_s, transport, slo_ms):
+def write_config(folder, workers, max_batch, rate, duration_s, transport, slo_ms, stages=STAGES):
     trace = os.path.join(folder, "steady.csv")
     with open(trace, "w", encoding="utf-8") as out:
         out.write("time_s,rate_rps\n0,%g\n" % rate)
@@ -43,7 +52,7 @@ def write_config(folder, workers, max_batch, rate, duration_s, transport, slo_ms
         "[scheduler]",
         "enabled = false",
     ]
-    for name in STAGES:
+    for name in stages:
         lines += [
             "",
             "[[stages]]",
@@ -51,6 +60,8 @@ def write_config(folder, workers, max_batch, rate, duration_s, transport, slo_ms
             "profile = [{ batch_size = 1, latency_ms = 0.001 }, { batch_size = %d, latency_ms = 0.001 }]" % max_batch,
             "workers_min = %d" % workers,
             "workers_max = %d" % workers,
+            'batching = "timeout"',  # cut at the batch size or after 1 ms, not at the deadline's last moment
+            "max_queue_delay_us = 1000",
         ]
     path = os.path.join(folder, "pipeline.toml")
     with open(path, "w", encoding="utf-8") as out:
@@ -126,6 +137,107 @@ def search(args, transport, low, high, deadline):
             "hop_overhead_us": best["hop_overhead_us"], "runs": runs}
 
 
+def descendants(root):
+    """Every process under `root` (its children, theirs, ...), from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, encoding="utf-8") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def pss_kib(pid):
+    try:
+        with open("/proc/%d/smaps_rollup" % pid, encoding="utf-8") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def shm_bytes(pid):
+    """Sizes of the segments the launcher `pid` created (their names carry its pid)."""
+    total = 0
+    for name in os.listdir("/dev/shm"):
+        if name.startswith("pipescale.%d." % pid):
+            try:
+                total += os.stat(os.path.join("/dev/shm", name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def scaling_case(args, workers):
+    with tempfile.TemporaryDirectory(prefix="pipescale-scaling-") as folder:
+        config = write_config(folder, workers, args.max_batch, args.scaling_rate, args.duration_s, "shm",
+                              args.slo_ms, stages=("model",))
+        results = os.path.join(folder, "results")
+        started = time.monotonic()
+        process = subprocess.Popen([args.pipescale, "run", config, "--out", results, "--quiet"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        peak_pss, peak_shm, processes = 0, 0, 0
+        while process.poll() is None:
+            pids = descendants(process.pid)
+            peak_pss = max(peak_pss, sum(pss_kib(pid) for pid in pids))
+            peak_shm = max(peak_shm, shm_bytes(process.pid))
+            processes = max(processes, len(pids))
+            time.sleep(0.25)
+        wall = time.monotonic() - started
+        _, errors = process.communicate()
+        summary_path = os.path.join(results, "summary.json")
+        if not os.path.exists(summary_path):
+            sys.stderr.write("bench pipeline: scaling %d Workers: no summary (exit %d)\n%s" %
+                             (workers, process.returncode, errors[-2000:]))
+            return {"workers": workers, "error": process.returncode}
+        with open(summary_path, encoding="utf-8") as source:
+            summary = json.load(source)
+    return {
+        "workers": workers,
+        "processes": processes,
+        "wall_s": round(wall, 2),
+        "overhead_s": round(wall - summary.get("elapsed_s", args.duration_s), 2),
+        "pss_mib": round(peak_pss / 1024, 1),
+        "segments_mib": round(peak_shm / 2**20, 2),
+        "hop_overhead_us": summary.get("hop_overhead_us", {}),
+        "sent": summary.get("sent"),
+        "completed": summary.get("completed"),
+    }
+
+
+def scaling(args):
+    started = time.monotonic()
+    print("scaling: one stage of N Workers (1 us per batch), %g requests/s for %g s over shared memory" %
+          (args.scaling_rate, args.duration_s), flush=True)
+    print("%8s %10s %12s %14s %12s %14s %12s" %
+          ("workers", "processes", "wall s", "start+stop s", "PSS MiB", "segments MiB", "hop p50 us"))
+    rows = []
+    for workers in args.scaling_workers:
+        row = scaling_case(args, workers)
+        rows.append(row)
+        print("%8d %10s %12s %14s %12s %14s %12s" %
+              (workers, row.get("processes"), row.get("wall_s"), row.get("overhead_s"), row.get("pss_mib"),
+               row.get("segments_mib"), row.get("hop_overhead_us", {}).get("p50")), flush=True)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({"benchmark": "pipeline_scaling", "commit": os.environ.get("PIPESCALE_COMMIT", "unknown"),
+                       "rate_rps": args.scaling_rate, "duration_s": args.duration_s, "results": rows,
+                       "wall_s": round(time.monotonic() - started, 1)}, out, indent=1)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pipescale", help="the pipescale binary")
@@ -137,15 +249,20 @@ def main():
     parser.add_argument("--slo-ms", type=float, default=250.0, help="the runs' SLO (default 250)")
     parser.add_argument("--tolerance", type=float, default=0.01, help="completed >= (1 - this) x sent")
     parser.add_argument("--precision", type=float, default=0.15, help="stop when high / low <= 1 + this")
-    parser.add_argument("--shm-bounds", type=float, nargs=2, default=[500.0, 64000.0], metavar=("LOW", "HIGH"))
+    parser.add_argument("--shm-bounds", type=float, nargs=2, default=[2000.0, 256000.0], metavar=("LOW", "HIGH"))
     parser.add_argument("--grpc-bounds", type=float, nargs=2, default=[50.0, 8000.0], metavar=("LOW", "HIGH"))
     parser.add_argument("--budget-s", type=float, default=270.0, help="stop refining after this (default 270)")
+    parser.add_argument("--scaling", action="store_true", help="the scaling case instead of the capacity search")
+    parser.add_argument("--scaling-workers", type=int, nargs="+", default=[1, 10, 60, 200], metavar="N")
+    parser.add_argument("--scaling-rate", type=float, default=100.0, help="the scaling case's load (default 100/s)")
     args = parser.parse_args()
     if args.workers < 1 or args.max_batch < 2 or args.duration_s <= 0:
         parser.error("--workers >= 1, --max-batch >= 2 and --duration-s > 0 expected")
     for name, (low, high) in (("--shm-bounds", args.shm_bounds), ("--grpc-bounds", args.grpc_bounds)):
         if not 0 < low < high:
             parser.error("%s: expected 0 < LOW < HIGH, got %g %g" % (name, low, high))
+    if args.scaling:
+        return scaling(args)
 
     started = time.monotonic()
     print("pipeline capacity: 3 stages, %d Workers each, 1 us at every batch size up to %d, %g s runs, "
