@@ -47,6 +47,20 @@ def save(fig, folder, name):
     print(path)
 
 
+def mark_faults(axes, summary):
+    """A vertical line at each fault's time (red: applied, grey dashed: ended), labelled once."""
+    faults = [f for f in summary.get("faults", []) if f.get("applied_s") is not None]
+    for ax in axes:
+        for fault in faults:
+            target = fault.get("process") or fault.get("link") or fault.get("target", "?")
+            ax.axvline(fault["applied_s"], color="red", linewidth=1, alpha=0.7)
+            ax.annotate(f'{fault.get("action", "?")} {target}', xy=(fault["applied_s"], 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(2, -2), textcoords="offset points",
+                        fontsize=7, color="red", va="top", rotation=90)
+            if fault.get("ended_s") is not None:
+                ax.axvline(fault["ended_s"], color="grey", linestyle="--", linewidth=1, alpha=0.7)
+
+
 def main():
     run_dir = sys.argv[1]
     if os.path.isfile(os.path.join(run_dir, "sweep.csv")):
@@ -81,6 +95,7 @@ def main():
     ax.set_ylabel("requests per second")
     ax.set_title("Offered and completed rate: " + title)
     ax.legend()
+    mark_faults([ax], summary)
     save(fig, out, "rate.png")
 
     fig, ax = plt.subplots(figsize=(9, 3.5))
@@ -90,6 +105,7 @@ def main():
     ax.set_ylabel("% of outcomes within SLO")
     overall = summary.get("slo_attainment")
     ax.set_title("SLO attainment per second" + (f" (whole run {100 * overall:.2f} %)" if overall is not None else ""))
+    mark_faults([ax], summary)
     save(fig, out, "slo_attainment.png")
 
     stages = stage_names(rows[0].keys())
@@ -101,6 +117,7 @@ def main():
         ax.legend(loc="upper left")
     axes[-1, 0].set_xlabel("time (s)")
     axes[0, 0].set_title("Workers per stage")
+    mark_faults(axes[:, 0], summary)
     save(fig, out, "workers.png")
 
     fig, axes = plt.subplots(len(stages), 1, figsize=(9, 2.6 * len(stages)), squeeze=False)
@@ -111,6 +128,7 @@ def main():
         ax.legend(loc="upper left")
     axes[-1, 0].set_xlabel("time (s)")
     axes[0, 0].set_title("Batch size and queue per stage")
+    mark_faults(axes[:, 0], summary)
     save(fig, out, "batch_size.png")
 
     fig, ax = plt.subplots(figsize=(9, 4))
@@ -122,6 +140,7 @@ def main():
     ax.set_ylabel("latency (ms)")
     ax.set_title("Latency of the completions of each second")
     ax.legend()
+    mark_faults([ax], summary)
     save(fig, out, "latency.png")
 
     plot_requests.draw(plt, save, run_dir, out, summary)

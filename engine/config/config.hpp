@@ -30,6 +30,8 @@ enum class Arrival { kPoisson, kUniform, kGamma };
 // How client.trace_path is read (roles/client/trace/README.md), and open or closed loop.
 enum class TraceFormat { kRate, kRequests, kAzureFunctions, kAzureLlm };
 enum class ClientMode { kOpen, kClosed };
+// What a [[faults]] table does to its target (engine/config/README.md, "Faults").
+enum class FaultAction { kKill, kStop, kSlow, kDropLink };
 
 // The spellings used in the TOML file.
 inline constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransportNames{
@@ -43,6 +45,11 @@ inline constexpr std::array<std::pair<std::string_view, TraceFormat>, 4> kTraceF
      {"azure_llm", TraceFormat::kAzureLlm}}};
 inline constexpr std::array<std::pair<std::string_view, ClientMode>, 2> kClientModeNames{
     {{"open", ClientMode::kOpen}, {"closed", ClientMode::kClosed}}};
+inline constexpr std::array<std::pair<std::string_view, FaultAction>, 4> kFaultActionNames{
+    {{"kill", FaultAction::kKill},
+     {"stop", FaultAction::kStop},
+     {"slow", FaultAction::kSlow},
+     {"drop_link", FaultAction::kDropLink}}};
 
 template <class Enum, std::size_t N>
 constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std::string_view, Enum>, N>& names) {
@@ -55,6 +62,7 @@ inline std::string_view transport_name(Transport transport) { return enum_name(t
 inline std::string_view arrival_name(Arrival arrival) { return enum_name(arrival, kArrivalNames); }
 inline std::string_view trace_format_name(TraceFormat format) { return enum_name(format, kTraceFormatNames); }
 inline std::string_view client_mode_name(ClientMode mode) { return enum_name(mode, kClientModeNames); }
+inline std::string_view fault_action_name(FaultAction action) { return enum_name(action, kFaultActionNames); }
 
 struct RunConfig {
   double duration_s = 60.0;  // length of the replay, warm-up included
@@ -163,6 +171,22 @@ struct StageConfig {
   friend bool operator==(const StageConfig&, const StageConfig&) = default;
 };
 
+// A fault injected into a run at at_s (seconds from the Client's first send), live and simulated
+// alike (engine/config/fault_target.hpp resolves the target to one process or link).
+inline constexpr double kMaxSlowFactor = 1000.0;
+inline constexpr double kMinSlowFactor = 0.01;
+struct FaultConfig {
+  double at_s = 0.0;
+  // A process ("worker1.0", "frontend0", "client", "scheduler"), any Worker of a stage
+  // ("stages.detect.worker"), or, for drop_link, a link ("frontend0-worker0.1").
+  std::string target;
+  FaultAction action = FaultAction::kKill;
+  double duration_s = 0.0;  // stop, slow and drop_link: how long it lasts
+  double factor = 1.0;      // slow: what a batch's model time is multiplied by
+
+  friend bool operator==(const FaultConfig&, const FaultConfig&) = default;
+};
+
 struct PipelineConfig {
   RunConfig run;
   ClientConfig client;
@@ -170,6 +194,7 @@ struct PipelineConfig {
   PlacementConfig placement;
   SimulateConfig simulate;
   std::vector<StageConfig> stages;    // in pipeline order; never empty after a successful load
+  std::vector<FaultConfig> faults;    // as written; each acts at its own at_s
   std::filesystem::path source_path;  // the config file, absolute
 
   friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;

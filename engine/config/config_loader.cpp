@@ -24,6 +24,7 @@ PipelineConfig read_pipeline(const ConfigNode& root, ReadContext& context) {
     config_detail::read_placement(section(top, "placement"), config.placement, context);
     config_detail::read_simulate(section(top, "simulate"), config.simulate, context);
     config_detail::read_stages(top, config.stages, context);
+    config_detail::read_faults(top, config, context);
   }  // `top` hands its unknown keys over here, before they are reported
   context.unknown.report(context.errors);
   if (context.errors.empty()) config_detail::check_client_trace(root, config, context);

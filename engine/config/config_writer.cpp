@@ -149,6 +149,15 @@ void write_stage(std::ostream& out, const StageConfig& stage) {
   write_process_placement(out, stage.placement);
 }
 
+void write_fault(std::ostream& out, const FaultConfig& fault) {
+  out << "\n[[faults]]\n"
+      << "at_s = " << floating(fault.at_s) << "\n"
+      << "target = " << quoted(fault.target) << "\n"
+      << "action = " << quoted(std::string(fault_action_name(fault.action))) << "\n";
+  if (fault.action != FaultAction::kKill) out << "duration_s = " << floating(fault.duration_s) << "\n";
+  if (fault.action == FaultAction::kSlow) out << "factor = " << floating(fault.factor) << "\n";
+}
+
 }  // namespace
 
 std::string to_toml(const PipelineConfig& config) {
@@ -163,6 +172,7 @@ std::string to_toml(const PipelineConfig& config) {
   out << "\n[simulate]\n"
       << "hop_delay_us = " << floating(config.simulate.hop_delay_us) << "\n";
   for (const StageConfig& stage : config.stages) write_stage(out, stage);
+  for (const FaultConfig& fault : config.faults) write_fault(out, fault);
   return out.str();
 }
 

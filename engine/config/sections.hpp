@@ -26,6 +26,8 @@ void read_simulate(const ConfigNode* table, SimulateConfig& simulate, ReadContex
 void read_process_placement(TableReader& reader, ProcessPlacementConfig& placement);
 // The [[stages]] array of the top-level table; at least one stage is required.
 void read_stages(TableReader& top, std::vector<StageConfig>& stages, ReadContext& context);
+// The [[faults]] array, after [run] and [[stages]] (its targets and times are checked against them).
+void read_faults(TableReader& top, PipelineConfig& config, ReadContext& context);
 
 // An input file named by the string at `node`: resolved against the config file's folder (or, for
 // a --set value, the working directory), normalised, and checked to be a readable file.

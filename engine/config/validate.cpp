@@ -4,6 +4,7 @@
 
 #include "engine/config/config_loader.hpp"
 #include "engine/config/config_tree.hpp"
+#include "engine/config/fault_target.hpp"
 
 namespace pipescale::engine {
 namespace {
@@ -77,7 +78,15 @@ std::string summarize(const PipelineConfig& config) {
     text += (i == 0 ? "" : " -> ") + describe_stage(config.stages[i]);
   }
   text += ". End-to-end SLO " + format_double(config.run.slo_ms) + " ms. ";
-  return text + describe_client(config) + " " + describe_scheduler(config.scheduler);
+  text += describe_client(config) + " " + describe_scheduler(config.scheduler);
+  for (std::size_t i = 0; i < config.faults.size(); ++i) {
+    const FaultConfig& fault = config.faults[i];
+    text += (i == 0 ? " Faults: " : "; ") + std::string(fault_action_name(fault.action)) + " " +
+            resolve_fault_target(config, i) + " at " + format_double(fault.at_s) + " s";
+    if (fault.action == FaultAction::kSlow) text += " (x" + format_double(fault.factor) + ")";
+    if (fault.action != FaultAction::kKill) text += " for " + format_double(fault.duration_s) + " s";
+  }
+  return text + (config.faults.empty() ? "" : ".");
 }
 
 Validation validate_config(const std::filesystem::path& path, const std::vector<std::string>& overrides) {

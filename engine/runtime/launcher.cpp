@@ -118,13 +118,21 @@ void LiveRun::walk_through_phases(RunRecord& record) {
   board_.control->start_ns.set(start_ns_);
   board_.control->end_ns.set(end_ns_);
   next_progress_ns_ = start_ns_ + kSecond;
+  faults_.emplace(config_, topology_, board_, &*segment_, [this](const std::string& name) -> pid_t {
+    for (const Child& child : children_) {
+      if (child.running && child.process->name == name) return child.pid;
+    }
+    return 0;
+  });
   set_run_phase(RunPhase::kRun);
   supervise_run();
+  faults_->finish(ipc::monotonic_ns(), start_ns_);  // a stopped process is continued, so that it can exit
 }
 
 int LiveRun::finish(RunRecord& record) {
   record.interrupted = interrupted_;
   record.failures = failures_;
+  record.faults = faults_ ? faults_->records() : fault_records(config_);
   record.elapsed_s = start_ns_ == 0 ? 0.0 : static_cast<double>(ipc::monotonic_ns() - start_ns_) / 1e9;
   auto table = write_results(record);
   if (!table) {

@@ -16,6 +16,7 @@
 #include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
+#include "engine/runtime/fault_injector.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/metrics_server.hpp"
 #include "engine/runtime/placement_plan.hpp"
@@ -86,6 +87,7 @@ class LiveRun {
   std::unique_ptr<MetricsServer> metrics_;  // reads board_: stopped before the segment goes
   std::vector<Child> children_;
   std::vector<std::string> failures_;
+  std::optional<FaultInjector> faults_;  // from the run's start
   bool interrupted_ = false;
   bool stopping_ = false;
   std::int64_t start_ns_ = 0;

@@ -140,6 +140,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   json.key("role_failures").begin_array();
   for (const std::string& failure : record.failures) json.value(failure);
   json.end_array();
+  faults_json(json, config, record.faults);
   outcomes_json(json, record, summary);
   json.key("latency_ms");
   percentiles_ms(json, summary.latency);
@@ -204,7 +205,7 @@ std::string timeseries_csv(const RunRecord& record) {
     out << ',' << stage.name << "_arrivals," << stage.name << "_active_workers," << stage.name << "_target_workers,"
         << stage.name << "_batch_size," << stage.name << "_queue_max," << stage.name << "_batches";
   }
-  out << '\n';
+  out << ",faults_active\n";
   const auto rows = board.client->rows();
   const std::uint32_t published =
       std::min<std::uint32_t>(board.client->rows_published.get(), static_cast<std::uint32_t>(rows.size()));
@@ -230,7 +231,7 @@ std::string timeseries_csv(const RunRecord& record) {
         out << ",,,,,,";
       }
     }
-    out << '\n';
+    out << ',' << faults_active(config, record.faults, r) << '\n';
   }
   return out.str();
 }

@@ -23,6 +23,7 @@
 #include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
+#include "engine/runtime/faults.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/topology.hpp"
 
@@ -49,6 +50,7 @@ struct RunRecord {
   std::vector<int> pids;  // topology order; 0 for a process that never started
   bool interrupted = false;
   std::vector<std::string> failures;                   // one line per role that failed or died
+  std::vector<FaultRecord> faults;                     // one per config.faults entry (faults.hpp)
   double elapsed_s = 0.0;                              // from the first send to the end
   std::chrono::system_clock::time_point started_at{};  // wall clock at the start (manifest.json)
 };

@@ -96,6 +96,8 @@ Result<RoleParts> assemble_worker(const PipelineConfig& config, const ProcessSpe
   if (roles::WorkerTimeline* timeline = board.worker_timelines[s][static_cast<std::size_t>(process.index)]) {
     parts.agent->attach_timeline(*timeline);
   }
+  if (RoleHeader* header = board.header(process))
+    parts.agent->attach_model_time_factor(header->model_time_factor_milli);
   parts.dispatcher = std::make_unique<services::WorkerDispatcher>(*parts.agent);
   return RoleParts(std::move(parts));
 }

@@ -26,6 +26,9 @@ struct RoleHeader {
   SharedValue<std::uint32_t> phase;
   SharedValue<std::int32_t> pid;
   Gauge heartbeat_ns;  // the last agent step's clock reading
+  // Written by the launcher's fault injector (faults.hpp), read by a Worker once per batch: its
+  // model time's factor in thousandths; 0 or 1000 while no slow fault is in force.
+  SharedValue<std::uint32_t> model_time_factor_milli;
 };
 
 // The run's control word, written by the launcher, read by every role.

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -191,11 +192,17 @@ void LiveRun::supervise_run() {
     const bool client_over =
         client.phase.get() >= static_cast<std::uint32_t>(RolePhase::kDone) || !children_[0].running;
     if (client_over) return;
+    if (faults_) faults_->poll(now, start_ns_);
     if (options_.progress && now >= next_progress_ns_ && now >= start_ns_) {
       print_progress(now);
       next_progress_ns_ += kSecond;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // A turn every 20 ms, or sooner when a fault is due before then.
+    std::int64_t sleep_ns = 20'000'000;
+    if (const std::int64_t fault_ns = faults_ ? faults_->next_ns(start_ns_) : 0; fault_ns != 0) {
+      sleep_ns = std::clamp<std::int64_t>(fault_ns - ipc::monotonic_ns(), 0, sleep_ns);
+    }
+    std::this_thread::sleep_for(std::chrono::nanoseconds(sleep_ns));
   }
 }
 

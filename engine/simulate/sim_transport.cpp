@@ -18,14 +18,15 @@ class SimChannel final : public ipc::Channel {
   }
   [[nodiscard]] ipc::StatusCode call_async(ipc::MethodId method, std::span<const std::byte> request,
                                            std::int64_t deadline_ns, ipc::Completion&& done) override {
-    if (owner_->network_->closing_) return ipc::StatusCode::kUnavailable;
+    if (owner_->network_->closing_ || dropped_) return ipc::StatusCode::kUnavailable;
     SimTransport* server = resolve();
-    if (server == nullptr) return ipc::StatusCode::kUnavailable;
+    if (server == nullptr || server->down_) return ipc::StatusCode::kUnavailable;
     return owner_->send_request(*server, method, request, deadline_ns, std::move(done));
   }
   [[nodiscard]] ipc::StatusCode try_begin_request(ipc::MethodId method, std::uint32_t max_bytes,
                                                   std::span<std::byte>& buffer) override {
-    if (resolve() == nullptr) return ipc::StatusCode::kUnavailable;
+    SimTransport* server = resolve();
+    if (server == nullptr || server->down_ || dropped_) return ipc::StatusCode::kUnavailable;
     building_method_ = method;
     building_.resize(max_bytes);
     buffer = building_;
@@ -53,6 +54,9 @@ class SimChannel final : public ipc::Channel {
   }
   void abort_request() override { building_.clear(); }
 
+  [[nodiscard]] const std::string& endpoint() const { return endpoint_; }
+  void set_dropped(bool dropped) { dropped_ = dropped; }
+
  private:
   SimTransport* resolve() {
     if (server_ == nullptr) {
@@ -67,6 +71,7 @@ class SimChannel final : public ipc::Channel {
   SimTransport* server_ = nullptr;
   ipc::MethodId building_method_ = 0;
   std::vector<std::byte> building_;
+  bool dropped_ = false;  // a drop_link fault is in force
 };
 
 SimNetwork::SimNetwork(const Clock& clock, std::int64_t hop_delay_ns) : clock_(&clock), hop_delay_ns_(hop_delay_ns) {}
@@ -148,7 +153,33 @@ ipc::StatusCode SimTransport::send_request(SimTransport& server, ipc::MethodId m
   return ipc::StatusCode::kOk;
 }
 
+void SimTransport::go_down() {
+  down_ = true;
+  std::erase_if(network_->endpoints_, [this](const auto& entry) { return entry.second == this; });
+  pending_.clear();
+  deadlines_.clear();
+  std::vector<Message> inbox = std::move(inbox_);
+  inbox_.clear();
+  for (Message& message : inbox) deliver(std::move(message));
+}
+
+bool SimTransport::set_link_dropped(const std::string& endpoint, bool dropped) {
+  bool found = false;
+  for (const auto& channel : channels_) {
+    if (channel->endpoint() != endpoint) continue;
+    channel->set_dropped(dropped);
+    found = true;
+  }
+  return found;
+}
+
 void SimTransport::deliver(Message&& message) {
+  if (down_) {  // a dead process: requests are refused, replies are lost with it
+    if (!message.reply)
+      send_reply({message.call_id, message.peer, 0, message.method}, ipc::StatusCode::kUnavailable, {});
+    network_->return_buffer(std::move(message.payload));
+    return;
+  }
   message.sequence = network_->next_sequence_++;
   inbox_.push_back(std::move(message));
   std::push_heap(inbox_.begin(), inbox_.end(), Later{});

@@ -101,6 +101,15 @@ class SimTransport final : public services::Transport, private ipc::ReplySink {
   // Never parked on: virtual time moves only when every process is idle.
   [[nodiscard]] ipc::DoorbellLayout* doorbell() const override { return doorbell_.get(); }
 
+  // Faults (engine/simulate/README.md, "Faults"). The process died: its endpoint answers every
+  // request still in its inbox, and refuses every later call, with kUnavailable; replies to its
+  // own calls are discarded and its pending calls forgotten (nobody is left to complete them).
+  void go_down();
+  [[nodiscard]] bool down() const { return down_; }
+  // A drop_link fault: while dropped, this process's calls to `endpoint` are refused with
+  // kUnavailable. False when it has no channel to `endpoint`.
+  bool set_link_dropped(const std::string& endpoint, bool dropped);
+
   [[nodiscard]] const std::string& process() const { return process_; }
   [[nodiscard]] std::size_t pending_calls() const { return pending_.size(); }
 
@@ -160,6 +169,7 @@ class SimTransport final : public services::Transport, private ipc::ReplySink {
   std::vector<std::byte> reply_scratch_;
   ipc::ReplyToken reply_token_{};
   bool building_reply_ = false;
+  bool down_ = false;
 };
 
 }  // namespace pipescale::engine

@@ -50,6 +50,7 @@ Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::file
   record.board = &(*simulation)->board();
   record.elapsed_s = static_cast<double>(outcome->elapsed_ns) / 1e9;
   record.started_at = started_at;
+  record.faults = (*simulation)->fault_records();
   auto table = write_results(record);
   if (!table) return table.error();
 

@@ -13,6 +13,7 @@
 #include "engine/runtime/role_assembly.hpp"
 #include "engine/runtime/role_settings.hpp"
 #include "engine/runtime/run_settings.hpp"
+#include "engine/simulate/sim_faults.hpp"
 #include "roles/common/agent_step.hpp"
 
 namespace pipescale::engine {
@@ -33,7 +34,9 @@ struct SimProcess {
   SimTransport* transport = nullptr;
   std::function<std::size_t(const Clock&)> step;
   std::function<std::int64_t()> agent_timer;
-  bool busy = false;  // its last step did work: it steps again before time moves, as run_agent would
+  bool busy = false;     // its last step did work: it steps again before time moves, as run_agent would
+  bool stopped = false;  // a stop fault is in force: it takes no step
+  bool lost = false;     // killed or declared hung: it never steps again
 
   [[nodiscard]] std::int64_t next_event() const {
     return roles::earliest_timer(agent_timer(), transport->next_timer_ns());
@@ -71,6 +74,9 @@ struct Simulation::State {
   std::map<std::string, PeerChannels> channels;  // [caller][callee]
   SimulationResult result;
   bool ran = false;
+  std::optional<SimFaults> faults;
+  SimFaultActions fault_actions;
+  bool client_lost = false;
 
   ~State() { network.reset(); }
 
@@ -79,6 +85,9 @@ struct Simulation::State {
   Status add_role(const ProcessSpec& process, SimTransport& transport);
   // Steps every process that has something to do at the current instant until none has.
   Status settle();
+  // The actions the fault schedule takes on the simulated processes (sim_faults.hpp).
+  void wire_faults();
+  SimProcess* find_process(const std::string& name);
   // Settles, then moves the clock event by event until done() holds after an instant; fails if
   // nothing is left to happen before that.
   template <class Done>
@@ -142,6 +151,7 @@ Status Simulation::State::settle() {
     const std::int64_t now = clock.now_ns();
     for (SimProcess& process : processes) {
       const std::int64_t timer = process.agent_timer();
+      if (process.stopped || process.lost) continue;
       if (!process.busy && !process.transport->has_work() && (timer == 0 || timer > now)) continue;
       process.busy = process.step(clock) != 0;
       ++result.steps;
@@ -156,14 +166,16 @@ Status Simulation::State::run_until(Done&& done, const char* waiting_for, std::i
                                     std::int64_t duration_ns) {
   std::int64_t next_progress_ns = start_ns + kSecond;
   for (;;) {
+    faults->apply_due(clock.now_ns(), fault_actions);
     if (auto settled = settle(); !settled) return settled;
     ++result.instants;
     const std::int64_t now = clock.now_ns();
     if (done(now)) return Ok{};
     // The next event: a process whose timer is due but that did nothing waits for a message,
     // as a live runner spinning on it would.
-    std::int64_t next = 0;
+    std::int64_t next = faults->next_ns();
     for (const SimProcess& process : processes) {
+      if (process.stopped || process.lost) continue;
       const std::int64_t event = process.next_event();
       if (event > now && (next == 0 || event < next)) next = event;
     }
@@ -182,6 +194,41 @@ Status Simulation::State::run_until(Done&& done, const char* waiting_for, std::i
   }
 }
 
+SimProcess* Simulation::State::find_process(const std::string& name) {
+  for (SimProcess& process : processes) {
+    if (process.spec->name == name) return &process;
+  }
+  return nullptr;
+}
+
+void Simulation::State::wire_faults() {
+  fault_actions.lose = [this](const std::string& name) {
+    SimProcess* process = find_process(name);
+    if (process == nullptr || process->lost) return;
+    process->lost = true;
+    process->transport->go_down();
+    board->board().header(*process->spec)->phase.set(static_cast<std::uint32_t>(RolePhase::kFailed));
+    if (process->spec->role == RoleKind::kClient) client_lost = true;  // its death ends the run
+  };
+  fault_actions.stop = [this](const std::string& name, bool stopped) {
+    if (SimProcess* process = find_process(name)) {
+      process->stopped = stopped;
+      process->busy = !stopped;  // continued: it looks at once, as a process woken by SIGCONT
+    }
+  };
+  fault_actions.slow = [this](const std::string& name, std::uint32_t factor_milli) {
+    if (const ProcessSpec* spec = topology.find(name)) {
+      board->board().header(*spec)->model_time_factor_milli.set(factor_milli);
+    }
+  };
+  fault_actions.drop_link = [this](const std::string& name, bool dropped) {
+    for (const LinkSpec& link : topology.links) {
+      if (link.name != name) continue;
+      if (SimProcess* caller = find_process(link.caller)) caller->transport->set_link_dropped(link.callee, dropped);
+    }
+  };
+}
+
 Simulation::Simulation(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Simulation::~Simulation() = default;
 
@@ -190,7 +237,9 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const PipelineConfig& con
   state->config = config;
   state->options = options;
   state->topology = make_topology(config);
+  state->faults.emplace(state->config, options.liveness_timeout_ns);
   if (auto built = state->build(); !built) return built.error();
+  state->wire_faults();
   return std::unique_ptr<Simulation>(new Simulation(std::move(state)));
 }
 
@@ -219,21 +268,26 @@ Result<SimulationResult> Simulation::run() {
   roles::Client& client = *s.client;
   client.start(start_ns, start_ns + duration_ns);
   for (roles::Frontend* frontend : s.frontends) frontend->start(start_ns);
-  auto finished = [&](std::int64_t now) { return client.finished(now); };
+  s.faults->start(start_ns);
+  auto finished = [&](std::int64_t now) { return s.client_lost || client.finished(now); };
   if (auto ran = s.run_until(finished, "the Client to account for every request", start_ns, duration_ns); !ran) {
     return ran.error();
   }
 
   // Stop: what every role does when the launcher sets shutdown.
   const std::int64_t end = s.clock.now_ns();
+  s.faults->finish(end, s.fault_actions);
   client.finish(end);
   control.phase.set(static_cast<std::uint32_t>(RunPhase::kStop));
   control.shutdown.set(1);
-  for (roles::Frontend* frontend : s.frontends) frontend->shutdown(end);
+  for (std::size_t f = 0; f < s.frontends.size(); ++f) {
+    const SimProcess* process = s.find_process(frontend_name(static_cast<int>(f)));
+    if (process == nullptr || !process->lost) s.frontends[f]->shutdown(end);
+  }
   if (auto settled = s.settle(); !settled) return settled.error();
   for (roles::Worker* worker : s.workers) worker->publish(end);
-  for (const ProcessSpec& process : s.topology.processes) {
-    s.board->board().header(process)->phase.set(static_cast<std::uint32_t>(RolePhase::kDone));
+  for (const SimProcess& process : s.processes) {
+    if (!process.lost) s.board->board().header(*process.spec)->phase.set(static_cast<std::uint32_t>(RolePhase::kDone));
   }
 
   s.result.elapsed_ns = end - start_ns;
@@ -241,6 +295,7 @@ Result<SimulationResult> Simulation::run() {
   return s.result;
 }
 
+const std::vector<FaultRecord>& Simulation::fault_records() const { return state_->faults->records(); }
 const Board& Simulation::board() const { return state_->board->board(); }
 const Topology& Simulation::topology() const { return state_->topology; }
 

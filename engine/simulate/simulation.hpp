@@ -22,6 +22,7 @@
 #include "base/result.hpp"
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
+#include "engine/runtime/faults.hpp"
 #include "engine/runtime/topology.hpp"
 #include "engine/simulate/sim_transport.hpp"
 
@@ -33,6 +34,9 @@ struct SimulationOptions {
   std::int64_t hop_delay_ns = 0;
   // Called as virtual time passes each whole second of the run: (seconds into the run, duration).
   std::function<void(double, double)> progress;
+  // How long a stopped process may be silent before it is declared hung and lost (a stop fault
+  // that lasts longer, README.md "Faults"); 0: never.
+  std::int64_t liveness_timeout_ns = 0;
 };
 
 struct SimulationResult {
@@ -54,6 +58,8 @@ class Simulation {
   Result<SimulationResult> run();
 
   [[nodiscard]] const Board& board() const;
+  // One per config.faults entry: what was applied when, and what followed.
+  [[nodiscard]] const std::vector<FaultRecord>& fault_records() const;
   [[nodiscard]] const Topology& topology() const;
 
  private:

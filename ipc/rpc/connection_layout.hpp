@@ -37,6 +37,10 @@ struct ConnectionControl {
     std::atomic<std::int32_t> pid;        // the process attached now, 0 when none
     std::atomic<std::uint32_t> epoch;     // the attached incarnation; bumped by every attach
     std::atomic<std::uint32_t> attached;  // 1 while an RpcClient holds the connection
+    // Set by a third party (the launcher's fault injector): while nonzero, every call the client
+    // begins on this connection is refused with kUnavailable, as if its server had died. One
+    // relaxed load per call; nothing orders it against the rings.
+    std::atomic<std::uint32_t> dropped;
   } client;
 };
 static_assert(sizeof(ConnectionControl) == 3 * kFalseSharingBytes);

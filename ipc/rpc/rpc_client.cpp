@@ -66,6 +66,10 @@ StatusCode RpcClient::begin(Connection& connection, MethodId method, std::uint32
     bump(counters_.refused_unavailable);
     return StatusCode::kUnavailable;
   }
+  if (connection.control->client.dropped.load(std::memory_order_relaxed) != 0) {  // a drop_link fault
+    bump(counters_.refused_unavailable);
+    return StatusCode::kUnavailable;
+  }
   if (connection.free_slots.empty()) {
     bump(counters_.window_full);
     retry = true;

@@ -156,7 +156,13 @@ void Worker::start_next_batch(std::int64_t now_ns) {
   const QueuedBatch& batch = batches_[batch_head_];
   running_ = true;
   started_ns_ = now_ns;
-  drawn_ns_ = model_.draw_ns(std::max(1, batch.size));
+  drawn_ns_ = model_.draw_ns(std::max(1, batch.size));  // drawn first: a slow fault leaves the stream as it is
+  if (time_factor_ != nullptr) {
+    const std::uint32_t factor = time_factor_->get();
+    if (factor >= kMinModelTimeFactorMilli && factor <= kMaxModelTimeFactorMilli && factor != kModelTimeFactorOne) {
+      drawn_ns_ = static_cast<std::int64_t>(static_cast<double>(drawn_ns_) * factor / kModelTimeFactorOne);
+    }
+  }
   finish_ns_ = now_ns + drawn_ns_;
 }
 

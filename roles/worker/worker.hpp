@@ -33,6 +33,12 @@
 
 namespace pipescale::roles {
 
+// A slow fault's factor on the model time, in thousandths (1000: as drawn). A value outside
+// [kMinModelTimeFactorMilli, kMaxModelTimeFactorMilli] (0 included) leaves the time as drawn.
+inline constexpr std::uint32_t kModelTimeFactorOne = 1000;
+inline constexpr std::uint32_t kMinModelTimeFactorMilli = 10;
+inline constexpr std::uint32_t kMaxModelTimeFactorMilli = 1'000'000;
+
 struct WorkerSettings {
   std::uint16_t stage = 0;
   std::uint16_t stage_count = 1;
@@ -57,6 +63,9 @@ class Worker final : public services::WorkerHandler {
   void publish(std::int64_t now_ns);
   // Records each batch, warm-up and drain as a span in `timeline` (the run's trace.json).
   void attach_timeline(WorkerTimeline& timeline) { timeline_ = &timeline; }
+  // A word another party (a fault injector) may set to slow this Worker down: each batch's drawn
+  // time is multiplied by it (thousandths, read once per batch, range-checked as untrusted).
+  void attach_model_time_factor(const SharedValue<std::uint32_t>& factor_milli) { time_factor_ = &factor_milli; }
 
   void on_send_batch(const schema::Batch& batch,
                      services::ResponseWriter<services::WorkerRpc::SendBatch>& response) override;
@@ -96,6 +105,7 @@ class Worker final : public services::WorkerHandler {
   std::int64_t on_total_ns_ = 0;
   std::int64_t state_since_ns_ = 0;
   WorkerTimeline* timeline_ = nullptr;
+  const SharedValue<std::uint32_t>* time_factor_ = nullptr;
 
   // The queue: a ring of batches over a ring of request records, both allocated once.
   std::vector<RequestRecord> records_;

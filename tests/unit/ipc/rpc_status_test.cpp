@@ -51,6 +51,22 @@ TEST_F(RpcTest, FailsWithResourceExhaustedWhenTheRequestRingStaysFullUntilTheDea
   client_.reset();  // cancels the calls still pending, while their outcomes exist
 }
 
+TEST_F(RpcTest, RefusesEveryCallWithUnavailableWhileTheConnectionIsDropped) {
+  start();
+  ServerThread serving(*server_, bell_of(*segment_, "server"));
+  ipc::ConnectionControl& control = *regions_of(*segment_, 0).control;
+  control.client.dropped.store(1, std::memory_order_relaxed);  // as the launcher's drop_link fault does
+  Outcome refused;
+  EXPECT_EQ(call_async(method::kEcho, "dropped", refused), StatusCode::kUnavailable);
+  EXPECT_EQ(client_->call(connection_, method::kEcho, as_bytes("dropped"), ipc::monotonic_ns() + 100 * kMs),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(ipc::counter_value(client_->counters().refused_unavailable), 2u);
+  EXPECT_EQ(refused.completions, 0);  // refused at the start: the returned status is the outcome
+  control.client.dropped.store(0, std::memory_order_relaxed);
+  EXPECT_EQ(client_->call(connection_, method::kEcho, as_bytes("back"), ipc::monotonic_ns() + 1000 * kMs),
+            StatusCode::kOk);
+}
+
 TEST_F(RpcTest, RefusesACallWithResourceExhaustedWhenTheWindowIsFull) {
   start({}, ipc::ClientOptions{.window = 2});
   Outcome first, second, third;

@@ -240,6 +240,30 @@ TEST_F(WorkerTest, RecordsEachBatchsDrawnAndAchievedTimeAndTheirDifference) {
   EXPECT_EQ(error.max_ns(), 0);  // a manual clock fires the timer exactly
 }
 
+TEST_F(WorkerTest, MultipliesABatchsDrawnTimeByASlowFactorAndIgnoresOneOutOfRange) {
+  make_worker(false);
+  SharedValue<std::uint32_t> factor_milli;
+  worker_->attach_model_time_factor(factor_milli);
+  activate();
+  factor_milli.set(2500);  // x2.5: L(3) = 14 ms becomes 35 ms
+  send_batch(1, 100, 3);
+  run_for(kHop);
+  const std::int64_t slowed = world_.clock.now_ns();
+  run_until(slowed + 35 * kMs + kHop - 1);
+  EXPECT_THAT(next_stage_.handler.requests, IsEmpty());
+  run_until(slowed + 35 * kMs + kHop);
+  ASSERT_EQ(next_stage_.handler.requests.size(), 3u);
+  EXPECT_EQ(next_stage_.handler.requests[0].visits[0].timestamps().finished_ns(), slowed + 35 * kMs);
+
+  factor_milli.set(5);  // below the 10 thousandths allowed: untrusted, so the time stays as drawn
+  send_batch(2, 200, 3);
+  run_for(kHop);
+  const std::int64_t as_drawn = world_.clock.now_ns();
+  run_until(as_drawn + 14 * kMs + kHop);
+  ASSERT_EQ(next_stage_.handler.requests.size(), 6u);
+  EXPECT_EQ(next_stage_.handler.requests[3].visits[0].timestamps().finished_ns(), as_drawn + 14 * kMs);
+}
+
 TEST_F(WorkerTest, TakesEachBatchsTimeFromItsSeededLatencyModel) {
   const auto lognormal = [] {
     return std::move(LatencyModel::lognormal(small_profile(), {{1, 20.0}, {16, 80.0}}, "p")).value();
