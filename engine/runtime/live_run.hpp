@@ -35,8 +35,9 @@ struct Child {
   pid_t pid = 0;
   bool running = false;
   int wait_status = 0;
-  std::int64_t spawned_ns = 0;  // when this incarnation started: stands in for an unbelievable heartbeat
-  int losses = 0;               // how often it died or hung
+  std::int64_t spawned_ns = 0;        // when this incarnation started: stands in for an unbelievable heartbeat
+  int losses = 0;                     // how often it died or hung
+  std::int64_t suspect_since_ns = 0;  // first seen silent past the timeout; 0: not suspected
 };
 
 // How long a role has been silent: since its heartbeat, or since it started when the stamp (read
@@ -100,6 +101,7 @@ class LiveRun {
   std::vector<std::string> failures_;
   std::vector<Replacement> replacements_;
   bool client_lost_ = false;
+  std::int64_t last_liveness_check_ns_ = 0;
   std::size_t recovered_ = 0;  // failures_ whose role was replaced: the run went on
   bool interrupted_ = false;
   bool stopping_ = false;

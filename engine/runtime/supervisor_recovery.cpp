@@ -30,9 +30,19 @@ bool is_hung(std::int64_t heartbeat_ns, std::int64_t spawned_ns, std::int64_t no
 }
 
 // From the run phase on, a role that is listening and not done must stamp its heartbeat within the
-// timeout; one that does not is killed here and reaped as lost.
+// timeout; one that does not, and still has not a quarter of a timeout later, is killed here and
+// reaped as lost. On a box with more runnable processes than cores, the launcher too waits for a
+// core: a round in which it was itself held up for half a timeout judges nobody, since whatever
+// held it up held the roles up too.
 void LiveRun::check_liveness() {
   const auto timeout_ns = static_cast<std::int64_t>(config_.run.liveness_timeout_ms * 1e6);
+  const std::int64_t round_ns = ipc::monotonic_ns();
+  const bool on_time = last_liveness_check_ns_ != 0 && round_ns - last_liveness_check_ns_ <= timeout_ns / 2;
+  last_liveness_check_ns_ = round_ns;
+  if (!on_time) {
+    for (Child& child : children_) child.suspect_since_ns = 0;
+    return;
+  }
   for (Child& child : children_) {
     if (!child.running) continue;
     const RoleHeader& header = *board_.header(*child.process);
@@ -43,8 +53,15 @@ void LiveRun::check_liveness() {
     }
     const std::int64_t heartbeat = header.heartbeat_ns.get();
     // The clock read after the stamp: a role that stamps meanwhile is not "in the future".
-    const std::int64_t silent = silence_ns(heartbeat, child.spawned_ns, ipc::monotonic_ns());
-    if (silent <= timeout_ns) continue;
+    const std::int64_t now = ipc::monotonic_ns();
+    const std::int64_t silent = silence_ns(heartbeat, child.spawned_ns, now);
+    if (now - round_ns > timeout_ns / 4) return;  // held up within the round: judge nobody more
+    if (silent <= timeout_ns) {
+      child.suspect_since_ns = 0;
+      continue;
+    }
+    if (child.suspect_since_ns == 0) child.suspect_since_ns = now;
+    if (now - child.suspect_since_ns < timeout_ns / 4) continue;
     ::kill(child.pid, SIGKILL);
     int status = 0;
     ::waitpid(child.pid, &status, 0);
@@ -96,6 +113,7 @@ bool LiveRun::replace(Child& child, const std::string& how) {
   child.running = true;
   child.wait_status = 0;
   child.spawned_ns = now;
+  child.suspect_since_ns = 0;
   const double at_s = static_cast<double>(now - start_ns_) / 1e9;
   replacements_.push_back({child.process->name, at_s, old_pid, pid, how});
   std::fprintf(stderr, "pipescale run: %s replaced (pid %d) at %.1f s\n", child.process->name.c_str(),
