@@ -258,7 +258,7 @@ Status LiveRun::spawn_all() {
   for (const ProcessPlacement& placement : plan_.processes) {
     const pid_t pid = spawn(placement, false);
     if (pid < 0) return Error{"cannot start " + placement.process->name + ": " + std::strerror(errno)};
-    children_.push_back({placement.process, pid, true, 0, ipc::monotonic_ns(), 0, 0});
+    children_.push_back({placement.process, pid, true, 0, ipc::monotonic_ns(), 0, 0, 0});
   }
   return Ok{};
 }

@@ -35,9 +35,11 @@ struct Child {
   pid_t pid = 0;
   bool running = false;
   int wait_status = 0;
-  std::int64_t spawned_ns = 0;        // when this incarnation started: stands in for an unbelievable heartbeat
-  int losses = 0;                     // how often it died or hung
-  std::int64_t suspect_since_ns = 0;  // first seen silent past the timeout; 0: not suspected
+  std::int64_t spawned_ns = 0;  // when this incarnation started: stands in for an unbelievable heartbeat
+  int losses = 0;               // how often it died or hung
+  std::int64_t suspect_since_ns = 0;
+  std::int64_t listening_seen_ns = 0;  // when the launcher first saw this incarnation listening  // first seen silent
+                                       // past the timeout; 0: not suspected
 };
 
 // How long a role has been silent: since its heartbeat, or since it started when the stamp (read

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -51,10 +52,13 @@ void LiveRun::check_liveness() {
         phase >= static_cast<std::uint32_t>(RolePhase::kDone)) {
       continue;
     }
+    // A role's set-up (before it listens) may take longer than a timeout on a busy box: its
+    // silence counts from when the launcher first saw it listening, if it has not stamped since.
+    if (child.listening_seen_ns == 0) child.listening_seen_ns = round_ns;
     const std::int64_t heartbeat = header.heartbeat_ns.get();
     // The clock read after the stamp: a role that stamps meanwhile is not "in the future".
     const std::int64_t now = ipc::monotonic_ns();
-    const std::int64_t silent = silence_ns(heartbeat, child.spawned_ns, now);
+    const std::int64_t silent = std::min(silence_ns(heartbeat, child.spawned_ns, now), now - child.listening_seen_ns);
     if (now - round_ns > timeout_ns / 4) return;  // held up within the round: judge nobody more
     if (silent <= timeout_ns) {
       child.suspect_since_ns = 0;
@@ -114,6 +118,7 @@ bool LiveRun::replace(Child& child, const std::string& how) {
   child.wait_status = 0;
   child.spawned_ns = now;
   child.suspect_since_ns = 0;
+  child.listening_seen_ns = 0;
   const double at_s = static_cast<double>(now - start_ns_) / 1e9;
   replacements_.push_back({child.process->name, at_s, old_pid, pid, how});
   std::fprintf(stderr, "pipescale run: %s replaced (pid %d) at %.1f s\n", child.process->name.c_str(),

@@ -41,11 +41,12 @@ class FaultsTest : public ::testing::Test {
     if (!HasFailure()) fs::remove_all(dir_, ignored);
   }
 
-  // Two stages, two Workers each (one active at this load), warm-up 100 ms.
+  // Two stages, two Workers each (one active at this load), warm-up 100 ms. A liveness timeout of
+  // 1 s rather than the default 0.5 s: CI boxes run these beside other work.
   void start(const std::string& on_role_failure = "replace", int duration_s = 6) {
     const std::string text = "[run]\nduration_s = " + std::to_string(duration_s) +
                              "\nseed = 5\nslo_ms = 200\non_role_failure = \"" + on_role_failure +
-                             "\"\n"
+                             "\"\nliveness_timeout_ms = 1000\n"
                              "[client]\ntrace_path = \"steady.csv\"\n"
                              "[scheduler]\ninterval_ms = 200\n"
                              "[[stages]]\nname = \"first\"\nprofile_path = \"fast.csv\"\nworkers_min = 1\n"
