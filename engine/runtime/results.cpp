@@ -116,7 +116,7 @@ void outcomes_json(JsonWriter& json, const RunRecord& record, const Summary& sum
   json.key("failed").value(summary.failed);
   json.key("failed_unreturned").value(client.failures_unreturned.get());
   json.key("unknown_returns").value(client.unknown_returns.get());
-  validity_json(json, record, summary);
+  recovery_json(json, record, summary);
   derived_json(json, record, "slo_attainment", summary.slo_attainment, 6);
   derived_json(json, record, "throughput_rps", summary.throughput_rps, 3);
   json.key("client_mode").value(client_mode_name(client_config.mode));

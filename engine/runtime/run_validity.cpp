@@ -4,7 +4,7 @@
 
 namespace pipescale::engine {
 
-void validity_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
+void recovery_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
   json.key("lost").value(summary.lost);
   json.key("valid").value(valid(record));
   json.key("invalid_reasons").begin_array();

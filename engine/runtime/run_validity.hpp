@@ -11,8 +11,9 @@
 namespace pipescale::engine {
 
 [[nodiscard]] inline bool valid(const RunRecord& record) { return record.invalid_reasons.empty(); }
-// `lost`, `valid`, `invalid_reasons` and `replacements`.
-void validity_json(JsonWriter& json, const RunRecord& record, const Summary& summary);
+// `lost`, `valid`, `invalid_reasons` and `replacements` (one validity list for every cause: a merge
+// with other checks of the figures adds their reasons to RunRecord::invalid_reasons).
+void recovery_json(JsonWriter& json, const RunRecord& record, const Summary& summary);
 // A derived figure: its value, or null when the counts cannot be believed.
 void derived_json(JsonWriter& json, const RunRecord& record, const char* key, double value, int decimals);
 // "12.34 %" or "n/a (invalid: the Client died)".
