@@ -26,6 +26,7 @@ class RoleCommand final : public Subcommand {
     command_->add_option("--spin-ns", options_.wait.spin_ns);
     command_->add_option("--max-park-ns", options_.wait.max_park_ns);
     command_->add_option("--socket-dir", socket_dir_);
+    command_->add_flag("--replacement", options_.replacement, "started in place of a lost process of this name");
   }
 
   int execute(const char* /*argv0*/) override {

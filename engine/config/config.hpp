@@ -58,22 +58,29 @@ constexpr std::string_view enum_name(Enum value, const std::array<std::pair<std:
   }
   return "?";
 }
+enum class OnRoleFailure { kReplace, kStop };
+inline constexpr std::array<std::pair<std::string_view, OnRoleFailure>, 2> kOnRoleFailureNames{
+    {{"replace", OnRoleFailure::kReplace}, {"stop", OnRoleFailure::kStop}}};
+
 inline std::string_view transport_name(Transport transport) { return enum_name(transport, kTransportNames); }
 inline std::string_view arrival_name(Arrival arrival) { return enum_name(arrival, kArrivalNames); }
 inline std::string_view trace_format_name(TraceFormat format) { return enum_name(format, kTraceFormatNames); }
 inline std::string_view client_mode_name(ClientMode mode) { return enum_name(mode, kClientModeNames); }
 inline std::string_view fault_action_name(FaultAction action) { return enum_name(action, kFaultActionNames); }
+inline std::string_view on_role_failure_name(OnRoleFailure value) { return enum_name(value, kOnRoleFailureNames); }
 
 struct RunConfig {
   double duration_s = 60.0;  // length of the replay, warm-up included
   std::uint64_t seed = 1;    // seeds the arrival process and the Workers' draws; same seed, same run
   double slo_ms = 200.0;     // end-to-end latency objective, from intended send to return
   Transport transport = Transport::kShm;
-  double warmup_s = 0.0;            // the first warmup_s seconds are left out of the statistics
-  double request_log_sample = 1.0;  // fraction of requests in requests.csv.gz (seeded by seed)
-  double trace_sample = 0.01;       // fraction of requests drawn as flows in trace.json
-  int metrics_port = 0;             // the Prometheus endpoint's TCP port on 127.0.0.1; 0: none
-  double metrics_linger_s = 0.0;    // the endpoint serves the final figures this long after the run
+  double warmup_s = 0.0;               // the first warmup_s seconds are left out of the statistics
+  double request_log_sample = 1.0;     // fraction of requests in requests.csv.gz (seeded by seed)
+  double trace_sample = 0.01;          // fraction of requests drawn as flows in trace.json
+  int metrics_port = 0;                // the Prometheus endpoint's TCP port on 127.0.0.1; 0: none
+  double metrics_linger_s = 0.0;       // the endpoint serves the final figures this long after the run
+  double liveness_timeout_ms = 500.0;  // a role whose heartbeat is older is declared hung and killed
+  OnRoleFailure on_role_failure = OnRoleFailure::kReplace;  // a lost role is replaced, or stops the run
 
   friend bool operator==(const RunConfig&, const RunConfig&) = default;
 };

@@ -47,7 +47,9 @@ void write_run(std::ostream& out, const RunConfig& run) {
       << "request_log_sample = " << floating(run.request_log_sample) << "\n"
       << "trace_sample = " << floating(run.trace_sample) << "\n"
       << "metrics_port = " << run.metrics_port << "\n"
-      << "metrics_linger_s = " << floating(run.metrics_linger_s) << "\n";
+      << "metrics_linger_s = " << floating(run.metrics_linger_s) << "\n"
+      << "liveness_timeout_ms = " << floating(run.liveness_timeout_ms) << "\n"
+      << "on_role_failure = " << quoted(std::string(on_role_failure_name(run.on_role_failure))) << "\n";
 }
 
 void write_trace_functions(std::ostream& out, const ClientConfig& client) {

@@ -81,6 +81,9 @@ void read_run(const ConfigNode* table, RunConfig& run, ReadContext& context) {
                 {0.0, true, 1.0, "a fraction from 0 to 1 of the requests drawn in trace.json"});
   reader.whole("metrics_port", run.metrics_port, 0, 65535, "a TCP port from 1 to 65535, or 0 for no metrics endpoint");
   reader.number("metrics_linger_s", run.metrics_linger_s, {0.0, true, 3600.0, "a number of seconds from 0 to 3600"});
+  reader.number("liveness_timeout_ms", run.liveness_timeout_ms,
+                {50.0, true, 60000.0, "a number of milliseconds from 50 to 60000"});
+  reader.choice("on_role_failure", run.on_role_failure, kOnRoleFailureNames);
   if (run.warmup_s >= run.duration_s && table != nullptr) {
     if (const ConfigNode* warmup = table->find("warmup_s")) {
       reader.fail("warmup_s", *warmup,

@@ -133,6 +133,17 @@ int LiveRun::finish(RunRecord& record) {
   record.interrupted = interrupted_;
   record.failures = failures_;
   record.faults = faults_ ? faults_->records() : fault_records(config_);
+  record.replacements = replacements_;
+  // A fault's target that was lost and replaced: the first replacement after the fault began.
+  for (FaultRecord& fault : record.faults) {
+    if (fault.applied_s < 0.0) continue;
+    for (const Replacement& replacement : replacements_) {
+      if (replacement.process != fault.resolved || replacement.at_s < fault.applied_s) continue;
+      fault.replaced_s = replacement.at_s;
+      break;
+    }
+  }
+  if (client_lost_) record.invalid_reasons.emplace_back("the Client died");
   record.elapsed_s = start_ns_ == 0 ? 0.0 : static_cast<double>(ipc::monotonic_ns() - start_ns_) / 1e9;
   auto table = write_results(record);
   if (!table) {
@@ -141,7 +152,8 @@ int LiveRun::finish(RunRecord& record) {
   }
   std::printf("%s", table->c_str());
   std::fflush(stdout);
-  if (!failures_.empty()) return kExitFailed;
+  // A role that was replaced does not fail the run: it went on to its end.
+  if (failures_.size() > recovered_ || client_lost_) return kExitFailed;
   return interrupted_ ? kExitInterrupted : kExitOk;
 }
 
@@ -170,13 +182,15 @@ Status LiveRun::create_segment() {
   return Ok{};
 }
 
-pid_t LiveRun::spawn(const ProcessPlacement& placement) {
+pid_t LiveRun::spawn(const ProcessPlacement& placement, bool replacement) {
   const ProcessSpec& process = *placement.process;
   std::string cpus;
   for (const int cpu : placement.cpus) {
     if (!cpus.empty()) cpus += ',';
     cpus += std::to_string(cpu);
   }
+  // A parked process wakes (and stamps its heartbeat) at least four times per liveness timeout.
+  const auto max_park_ns = static_cast<std::int64_t>(config_.run.liveness_timeout_ms * 1e6 / 4);
   std::vector<std::string> args = {options_.executable.string(),
                                    "role",
                                    "--segment",
@@ -190,7 +204,8 @@ pid_t LiveRun::spawn(const ProcessPlacement& placement) {
                                    "--spin-ns",
                                    std::to_string(placement.wait.spin_ns),
                                    "--max-park-ns",
-                                   std::to_string(placement.wait.max_park_ns)};
+                                   std::to_string(std::min(placement.wait.max_park_ns, max_park_ns))};
+  if (replacement) args.emplace_back("--replacement");
   if (!cpus.empty()) args.insert(args.end(), {"--cpus", cpus});
   if (!socket_dir_.empty()) args.insert(args.end(), {"--socket-dir", socket_dir_.string()});
   std::vector<char*> argv;
@@ -258,9 +273,9 @@ void LiveRun::linger_metrics() {
 
 Status LiveRun::spawn_all() {
   for (const ProcessPlacement& placement : plan_.processes) {
-    const pid_t pid = spawn(placement);
+    const pid_t pid = spawn(placement, false);
     if (pid < 0) return Error{"cannot start " + placement.process->name + ": " + std::strerror(errno)};
-    children_.push_back({placement.process, pid, true, 0});
+    children_.push_back({placement.process, pid, true, 0, ipc::monotonic_ns(), 0, 0, 0});
   }
   return Ok{};
 }

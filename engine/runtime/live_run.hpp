@@ -36,7 +36,17 @@ struct Child {
   pid_t pid = 0;
   bool running = false;
   int wait_status = 0;
+  std::int64_t spawned_ns = 0;  // when this incarnation started: stands in for an unbelievable heartbeat
+  int losses = 0;               // how often it died or hung
+  std::int64_t suspect_since_ns = 0;
+  std::int64_t listening_seen_ns = 0;  // when the launcher first saw this incarnation listening  // first seen silent
+                                       // past the timeout; 0: not suspected
 };
+
+// How long a role has been silent: since its heartbeat, or since it started when the stamp (read
+// from shared memory, untrusted) lies before that or in the future.
+std::int64_t silence_ns(std::int64_t heartbeat_ns, std::int64_t spawned_ns, std::int64_t now_ns);
+bool is_hung(std::int64_t heartbeat_ns, std::int64_t spawned_ns, std::int64_t now_ns, std::int64_t timeout_ns);
 
 class LiveRun {
  public:
@@ -56,7 +66,7 @@ class LiveRun {
   Status spawn_all();
   Status serve_metrics();
   void linger_metrics();
-  pid_t spawn(const ProcessPlacement& placement);
+  pid_t spawn(const ProcessPlacement& placement, bool replacement);
   void record_placement();
   RunRecord make_record();
   void walk_through_phases(RunRecord& record);
@@ -73,6 +83,11 @@ class LiveRun {
   void shut_down();
   void print_progress(std::int64_t now);
   void note_failure(const Child& child, const std::string& how);
+
+  // Liveness and recovery (supervisor_recovery.cpp).
+  void check_liveness();
+  void lose(Child& child, const std::string& how);
+  bool replace(Child& child, const std::string& how);
   void cleanup();
 
   const LaunchOptions& options_;
@@ -88,6 +103,10 @@ class LiveRun {
   std::vector<Child> children_;
   std::vector<std::string> failures_;
   std::optional<FaultInjector> faults_;  // from the run's start
+  std::vector<Replacement> replacements_;
+  bool client_lost_ = false;
+  std::int64_t last_liveness_check_ns_ = 0;
+  std::size_t recovered_ = 0;  // failures_ whose role was replaced: the run went on
   bool interrupted_ = false;
   bool stopping_ = false;
   std::int64_t start_ns_ = 0;

@@ -14,6 +14,7 @@
 #include "engine/runtime/execution_figures.hpp"
 #include "engine/runtime/manifest.hpp"
 #include "engine/runtime/run_records.hpp"
+#include "engine/runtime/run_validity.hpp"
 #include "engine/runtime/tensorboard_events.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 
@@ -77,7 +78,7 @@ double per_stage_seconds(JsonWriter& json, const char* key, const RunRecord& rec
 // What the Workers' time went to: busy and wasted worker-seconds by stage, the wasted share of
 // the busy total, and the goodput (completed within the SLO per second of the measured window).
 void work_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
-  json.key("goodput_rps").value(summary.goodput_rps);
+  derived_json(json, record, "goodput_rps", summary.goodput_rps, 3);
   const double busy = per_stage_seconds(json, "busy_worker_seconds", record, busy_seconds);
   const double wasted = per_stage_seconds(json, "wasted_worker_seconds", record, wasted_seconds);
   json.key("wasted_fraction").value(busy > 0.0 ? wasted / busy : 0.0, 6);
@@ -115,8 +116,9 @@ void outcomes_json(JsonWriter& json, const RunRecord& record, const Summary& sum
   json.key("failed").value(summary.failed);
   json.key("failed_unreturned").value(client.failures_unreturned.get());
   json.key("unknown_returns").value(client.unknown_returns.get());
-  json.key("slo_attainment").value(summary.slo_attainment, 6);
-  json.key("throughput_rps").value(summary.throughput_rps);
+  recovery_json(json, record, summary);
+  derived_json(json, record, "slo_attainment", summary.slo_attainment, 6);
+  derived_json(json, record, "throughput_rps", summary.throughput_rps, 3);
   json.key("client_mode").value(client_mode_name(client_config.mode));
   if (client_config.mode == ClientMode::kClosed) json.key("users").value(client_config.users);
 }
@@ -279,14 +281,14 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
       << fixed(config.run.slo_ms, 1) << " ms" << (record.interrupted ? ", INTERRUPTED" : "") << '\n';
   out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "
       << summary.completed_within_slo << "  dropped " << summary.dropped << "  failed " << summary.failed << '\n';
-  out << "  SLO attainment " << fixed(summary.slo_attainment * 100.0, 2) << " %   latency ms p50 "
+  out << recovery_lines(record, summary) << "  SLO attainment "
+      << derived_text(record, fixed(summary.slo_attainment * 100.0, 2) + " %") << "   latency ms p50 "
       << fixed(ms(summary.latency.p50_ns), 2) << "  p90 " << fixed(ms(summary.latency.p90_ns), 2) << "  p99 "
       << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 " << fixed(ms(summary.latency.p999_ns), 2) << "  max "
       << fixed(ms(summary.latency.max_ns), 2) << '\n';
   out << "  hop overhead us p50 " << fixed(us(summary.hop.p50_ns), 1) << "  p99 " << fixed(us(summary.hop.p99_ns), 1)
       << "  (" << summary.hop.count << " hops)\n";
-  out << "  goodput " << fixed(summary.goodput_rps, 1) << " requests/s within the SLO, throughput "
-      << fixed(summary.throughput_rps, 1) << " completed/s\n";
+  out << rates_line(record, summary);
   if (config.client.mode == ClientMode::kClosed) {
     // Little's law: requests in the system = throughput x mean time in it.
     out << "  closed loop: " << config.client.users
@@ -357,6 +359,7 @@ Summary summarize(const RunRecord& record) {
   summary.completed_within_slo = client.within_slo.get();
   summary.dropped = client.dropped.get();
   summary.failed = client.failed.get();
+  summary.lost = lost_count(record, summary);
   summary.slo_attainment =
       summary.sent == 0 ? 0.0 : static_cast<double>(summary.completed_within_slo) / static_cast<double>(summary.sent);
   // The window the counted requests were sent in: the trace's, after the warm-up, or less when

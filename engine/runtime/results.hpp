@@ -35,6 +35,15 @@ std::filesystem::path default_results_dir(const std::string& prefix);
 // returns the folder's absolute path.
 Result<std::filesystem::path> create_results_dir(const std::filesystem::path& dir, const PipelineConfig& config);
 
+// A lost role's successor (engine/runtime/README.md, "Supervision").
+struct Replacement {
+  std::string process;
+  double at_s = 0.0;  // seconds into the run
+  int old_pid = 0;
+  int new_pid = 0;
+  std::string why;
+};
+
 struct RunRecord {
   // "run" for `pipescale run`, "simulate" for `pipescale simulate` (no plan, placement or pids;
   // elapsed_s is virtual time; hop_delay_us is the simulated cost of a message).
@@ -51,6 +60,11 @@ struct RunRecord {
   bool interrupted = false;
   std::vector<std::string> failures;                   // one line per role that failed or died
   std::vector<FaultRecord> faults;                     // one per config.faults entry (faults.hpp)
+  std::vector<std::string> failures;      // one line per role that failed or died
+  std::vector<Replacement> replacements;  // each lost role's successor
+  // Why the outcome counts cannot be believed (the Client died: what it held is `lost`); empty
+  // when they can. Every figure derived from them is then null in summary.json, n/a on screen.
+  std::vector<std::string> invalid_reasons;
   double elapsed_s = 0.0;                              // from the first send to the end
   std::chrono::system_clock::time_point started_at{};  // wall clock at the start (manifest.json)
 };
@@ -61,6 +75,7 @@ struct Summary {
   std::uint64_t completed_within_slo = 0;
   std::uint64_t dropped = 0;
   std::uint64_t failed = 0;
+  std::uint64_t lost = 0;  // sent - completed - dropped - failed when the Client died; else 0
   double slo_attainment = 0.0;
   double goodput_rps = 0.0;     // completed within the SLO per second of the window they were sent in
   double throughput_rps = 0.0;  // completed per second of the same window (Little's law: x mean latency)

@@ -136,7 +136,10 @@ struct FrontendHooks {
 
 struct WorkerHooks {
   roles::Worker* worker;
-  void on_phase(RunPhase /*phase*/, std::int64_t /*now*/) {}
+  bool replacement = false;
+  void on_phase(RunPhase phase, std::int64_t now) {
+    if (phase == RunPhase::kRun && replacement) worker->announce(now);
+  }
   bool attention(std::int64_t /*now*/) const { return false; }
   bool done(std::int64_t now, bool shutdown) {
     if (shutdown) worker->publish(now);
@@ -161,11 +164,15 @@ void follow_role(Context& context, RoleParts& parts) {
           ClientHooks hooks{&context, role.agent.get()};
           follow_phases(context, *role.agent, hooks);
         } else if constexpr (std::is_same_v<Parts, FrontendParts>) {
+          if (context.options->replacement) {
+            const roles::FrontendStats& last = *context.board.frontends[static_cast<std::size_t>(context.me->stage)];
+            role.agent->resume(static_cast<int>(last.batch_size.get()), static_cast<int>(last.target_workers.get()));
+          }
           FrontendHooks hooks{&context, role.agent.get()};
           follow_phases(context, *role.agent, hooks);
         } else if constexpr (std::is_same_v<Parts, WorkerParts>) {
           set_phase(context, RolePhase::kReady);
-          WorkerHooks hooks{role.agent.get()};
+          WorkerHooks hooks{role.agent.get(), context.options->replacement};
           follow_phases(context, *role.agent, hooks);
         } else {
           set_phase(context, RolePhase::kReady);

@@ -19,6 +19,7 @@ struct RoleOptions {
   std::vector<int> cpus;             // OS PU indexes to bind to; empty: not bound
   ipc::WaitOptions wait{};           // the runner's wait strategy
   std::filesystem::path socket_dir;  // gRPC: where every process's Unix socket lives
+  bool replacement = false;          // started in place of a lost process of the same name
 };
 
 // The process's exit status: 0 when it finished its part, 1 when it gave up (the reason on stderr).

@@ -45,7 +45,7 @@ void LiveRun::note_failure(const Child& child, const std::string& how) {
 }
 
 void LiveRun::reap() {
-  for (Child& child : children_) {
+  for (Child& child : children_) {  // lose() may replace it: the same slot, a new pid
     if (!child.running) continue;
     int status = 0;
     const pid_t done = ::waitpid(child.pid, &status, WNOHANG);
@@ -60,13 +60,7 @@ void LiveRun::reap() {
                                                 strsignal(WTERMSIG(status)) + ")"
                                           : "exited with status " + std::to_string(WEXITSTATUS(status));
     if (clean) how = "exited before finishing its part";
-    note_failure(child, how);
-    // The run cannot go on as configured: the Client stops sending and accounts for what it has.
-    if (!stopping_) {
-      stopping_ = true;
-      set_run_phase(RunPhase::kStop);
-    }
-    if (child.process->role == RoleKind::kClient) board_.control->shutdown.set(1);
+    lose(child, how);
   }
 }
 
@@ -173,6 +167,7 @@ void LiveRun::supervise_run() {
   while (true) {
     reap();
     const std::int64_t now = ipc::monotonic_ns();
+    if (!stopping_) check_liveness();
     if (g_stop_requests != stop_requests_seen) {
       stop_requests_seen = g_stop_requests;
       interrupted_ = true;

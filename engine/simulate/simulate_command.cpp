@@ -28,6 +28,7 @@ Result<SimulatedRun> simulate_into(const PipelineConfig& config, const std::file
   const auto started_at = std::chrono::system_clock::now();
   SimulationOptions options;
   options.hop_delay_ns = std::llround(config.simulate.hop_delay_us * 1e3);
+  options.liveness_timeout_ns = std::llround(config.run.liveness_timeout_ms * 1e6);
   const bool tty = progress && ::isatty(STDOUT_FILENO) != 0;
   if (tty) {
     options.progress = [](double second, double duration) {

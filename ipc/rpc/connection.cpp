@@ -150,4 +150,11 @@ void unbind_client(ConnectionControl& control, std::uint32_t epoch) {
   control.client.attached.store(0, std::memory_order_release);
 }
 
+void fence_connection(ConnectionControl& control) {
+  // acq_rel pairs with the client's acquire load in RpcClient::fenced and the server's epoch check.
+  if (control.client.epoch.fetch_add(1, std::memory_order_acq_rel) + 1 == 0) {
+    control.client.epoch.fetch_add(1, std::memory_order_acq_rel);  // 0 never names one
+  }
+}
+
 }  // namespace pipescale::ipc

@@ -63,5 +63,10 @@ void unbind_server(ConnectionControl& control);
 // The client takes the connection and a fresh epoch; refused while another live client holds it.
 Result<std::uint32_t> bind_client(ConnectionControl& control, const std::string& name);
 void unbind_client(ConnectionControl& control, std::uint32_t epoch);
+// Voids everything in the connection's rings, for a supervisor that replaces its dead server: a
+// new epoch, so that the successor skips the requests left in the ring and the client, which
+// notices the change, fails its pending calls with kUnavailable and adopts the new epoch once a
+// live server binds (README.md, "Death of the server").
+void fence_connection(ConnectionControl& control);
 
 }  // namespace pipescale::ipc

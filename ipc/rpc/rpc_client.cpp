@@ -62,6 +62,7 @@ StatusCode RpcClient::begin(Connection& connection, MethodId method, std::uint32
                             std::span<std::byte>& buffer, bool& retry) {
   retry = false;
   if (connection.claim_slot != kNoSlot) return StatusCode::kFailedPrecondition;  // one request at a time
+  if (fenced(connection)) connection.down = true;
   if (connection.down && !revive(connection)) {
     bump(counters_.refused_unavailable);
     return StatusCode::kUnavailable;

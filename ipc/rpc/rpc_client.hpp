@@ -130,6 +130,8 @@ class RpcClient {
   std::size_t expire(Connection& connection, std::int64_t now_ns);
   std::size_t check_peer(Connection& connection, std::int64_t now_ns);
   bool revive(Connection& connection);
+  // The connection's epoch moved on without this client (fence_connection): its calls are void.
+  [[nodiscard]] static bool fenced(const Connection& connection);
   std::size_t fail_pending(Connection& connection, StatusCode status);
   void finish(Connection& connection, std::uint32_t slot, StatusCode status, std::span<const std::byte> payload);
   Connection* find(ConnectionId connection);

@@ -100,6 +100,11 @@ std::size_t RpcClient::check_peer(Connection& connection, std::int64_t now_ns) {
     connection.down = true;  // a corrupt record: this connection carries nothing more
     return fail_pending(connection, StatusCode::kInternal);
   }
+  if (fenced(connection)) {  // the supervisor voided the rings: nobody will answer these calls
+    bump(counters_.peer_deaths);
+    connection.down = true;
+    return fail_pending(connection, StatusCode::kUnavailable);
+  }
   // acquire pairs with the release stores in bind_server / unbind_server.
   const std::int32_t server_pid = connection.control->server.pid.load(std::memory_order_acquire);
   if (!connection.server.watching()) {
@@ -115,12 +120,21 @@ std::size_t RpcClient::check_peer(Connection& connection, std::int64_t now_ns) {
 }
 
 bool RpcClient::revive(Connection& connection) {
+  // Calls made before a fence end first (check_peer), so none outlives the epoch it was sent in.
+  if (connection.in_flight != 0) return false;
   // acquire pairs with the release store in bind_server: a new server may have taken over.
   const std::int32_t server_pid = connection.control->server.pid.load(std::memory_order_acquire);
   if (server_pid == 0 || server_pid == connection.server.pid()) return false;
   if (!connection.server.watch(server_pid)) return false;
+  // A fenced connection is taken up in its new epoch: the successor serves only that one.
+  connection.epoch = connection.control->client.epoch.load(std::memory_order_acquire);
   connection.down = false;
   return true;
+}
+
+bool RpcClient::fenced(const Connection& connection) {
+  // acquire pairs with the acq_rel fetch_add in fence_connection.
+  return connection.control->client.epoch.load(std::memory_order_acquire) != connection.epoch;
 }
 
 std::size_t RpcClient::fail_pending(Connection& connection, StatusCode status) {

@@ -145,6 +145,7 @@ struct FrontendStats {
   Counter batched_requests;
   std::array<Counter, 4> batch_triggers;  // schema::BatchTrigger
   Counter dispatch_failures;              // SendBatch calls that failed: their requests are reported Failed
+  Counter reissued_requests;              // requests of a lost Worker's unanswered batches queued again
   Counter orders;
   Counter decisions;  // BatchSize messages applied
   Gauge queue_length;

@@ -42,6 +42,7 @@ Frontend::Frontend(const Clock& clock, const FrontendSettings& settings, Latency
   for (InFlightBatch& batch : in_flight_) {
     batch.request_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
     batch.client_ids.reserve(static_cast<std::size_t>(profile_.max_batch()));
+    batch.records.reserve(static_cast<std::size_t>(profile_.max_batch()));
   }
   free_at_.reserve(workers.size());
   worker_plan_.to_start.reserve(workers.size());
@@ -289,6 +290,7 @@ void Frontend::dispatch(std::size_t worker, int count, schema::BatchTrigger trig
   batch.worker = worker;
   batch.request_ids.clear();
   batch.client_ids.clear();
+  batch.records.clear();
 
   const std::uint64_t batch_id = batch.batch_id;
   const auto target = static_cast<std::uint32_t>(batch_in_force());
@@ -305,6 +307,7 @@ void Frontend::dispatch(std::size_t worker, int count, schema::BatchTrigger trig
           offsets_.push_back(build_request(builder, record));
           batch.request_ids.push_back(record.request_id);
           batch.client_ids.push_back(record.client_id);
+          batch.records.push_back(record);  // to re-dispatch if the Worker is lost before it answers
         }
         const auto requests = builder.CreateVector(offsets_);
         return schema::CreateBatch(builder, batch_id, stage, trigger, target, now_ns, requests);
@@ -355,30 +358,6 @@ void Frontend::on_batch_answered(std::size_t slot, ipc::StatusCode code, const s
   }
   note_downstream_backlog(response->downstream_backlog_ns(), response->sampled_ns());
   next_timer_ns_ = now;
-}
-
-// Every request of a batch that did not reach its Worker goes back to the Client as failed.
-void Frontend::fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int64_t now_ns) {
-  if (!batch.used) return;
-  stats_->dispatch_failures.add(1);
-  if (status == ipc::StatusCode::kUnavailable) {
-    links_[batch.worker].dead = true;
-    views_[batch.worker].state = WorkerState::kOff;
-    plan_due_ = true;
-  }
-  WorkerView& view = views_[batch.worker];
-  view.queue_length = std::max(0, view.queue_length - 1);
-  const Outcome outcome{schema::Outcome::Failed, settings_.stage, schema::DropReason::None,
-                        static_cast<std::uint16_t>(status), now_ns};
-  for (std::size_t i = 0; i < batch.request_ids.size(); ++i) {
-    const std::uint64_t id = batch.request_ids[i];
-    const std::uint64_t client_id = batch.client_ids[i];
-    (void)client_->send_request_async(
-        [&](flatbuffers::FlatBufferBuilder& builder) { return build_outcome_only(builder, id, client_id, outcome); },
-        now_ns + settings_.rpc_timeout_ns, {});
-  }
-  batch.used = false;
-  links_[batch.worker].unanswered -= 1;
 }
 
 void Frontend::shutdown(std::int64_t now_ns) {

@@ -17,8 +17,11 @@
 // are unanswered, which bounds what it holds to 2 * max_batches_per_worker - 1 whatever the order.
 //
 // Nothing is lost: a batch whose SendBatch fails, or that the Worker refuses, has each of its
-// requests reported to the Client as failed with the status; a Worker that died (UNAVAILABLE) is
-// never sent another batch or order.
+// requests reported to the Client as failed with the status, except a call that timed out (its
+// Worker may yet run it; if not, the Client's drain counts its requests failed). A Worker that was lost (UNAVAILABLE)
+// is sent nothing more until a replacement announces itself (feedback from an off Worker); the
+// requests of a batch it had not answered go back to the head of the queue while they can still
+// meet their deadline, and fail with UNAVAILABLE otherwise.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -79,6 +82,9 @@ class Frontend final : public services::FrontendHandler {
 
   // Starts the first Workers (initial_workers); ready() once they report active.
   void prepare(std::int64_t now_ns);
+  // A replacement Frontend takes up where its lost predecessor left: the Scheduler's last batch
+  // size and Worker count, as that one published them.
+  void resume(int batch_size, int target_workers);
   [[nodiscard]] bool ready() const;
   // The run's t = 0, for the per-second rows.
   void start(std::int64_t start_ns);
@@ -127,6 +133,7 @@ class Frontend final : public services::FrontendHandler {
     std::size_t worker = 0;
     std::vector<std::uint64_t> request_ids;
     std::vector<std::uint64_t> client_ids;
+    std::vector<RequestRecord> records;  // as sent, for a re-dispatch
   };
 
   [[nodiscard]] RequestRecord& queued(std::size_t i) { return queue_[(queue_head_ + i) % queue_.size()]; }
@@ -154,6 +161,9 @@ class Frontend final : public services::FrontendHandler {
   void dispatch(std::size_t worker, int count, schema::BatchTrigger trigger, std::int64_t now_ns);
   void on_batch_answered(std::size_t slot, ipc::StatusCode code, const schema::BatchResponse* response);
   void fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int64_t now_ns);
+  // A lost Worker's unanswered batch: request i goes back to the queue's head if it can still meet
+  // its deadline there; false: it must fail.
+  bool reissue(const RequestRecord& record, std::int64_t now_ns);
   void plan(std::int64_t now_ns);
   void order(std::size_t worker, schema::OrderKind kind, std::int64_t now_ns);
   void report(std::int64_t now_ns);

@@ -22,6 +22,57 @@ void Frontend::make_policies() {
   if (!drop_) drop_ = make_drop_policy(drop_policy_names().front(), drop);
 }
 
+void Frontend::resume(int batch_size, int target_workers) {
+  target_batch_ = std::clamp(batch_size, 1, profile_.max_batch());
+  target_workers_ = std::clamp(target_workers, 0, static_cast<int>(links_.size()));
+  plan_due_ = true;
+}
+
+// Every request of a batch that did not reach its Worker goes back to the Client as failed, or,
+// when the Worker was lost, back to the queue while it can still meet its deadline.
+void Frontend::fail_batch(InFlightBatch& batch, ipc::StatusCode status, std::int64_t now_ns) {
+  if (!batch.used) return;
+  stats_->dispatch_failures.add(1);
+  links_[batch.worker].unanswered -= 1;
+  const bool lost = status == ipc::StatusCode::kUnavailable;
+  if (lost) {
+    links_[batch.worker].dead = true;
+    views_[batch.worker].state = WorkerState::kOff;
+    plan_due_ = true;
+  }
+  WorkerView& view = views_[batch.worker];
+  view.queue_length = std::max(0, view.queue_length - 1);
+  if (status == ipc::StatusCode::kDeadlineExceeded) {
+    // The batch is in the Worker's ring: it may yet run it (the outcomes then come back), or
+    // refuse it as expired and the Client's drain counts its requests failed; not both.
+    batch.used = false;
+    return;
+  }
+  const Outcome outcome{schema::Outcome::Failed, settings_.stage, schema::DropReason::None,
+                        static_cast<std::uint16_t>(status), now_ns};
+  // Backwards, so that the requests put back keep their order at the head.
+  for (std::size_t i = batch.request_ids.size(); i-- > 0;) {
+    if (lost && i < batch.records.size() && reissue(batch.records[i], now_ns)) continue;
+    const std::uint64_t id = batch.request_ids[i];
+    const std::uint64_t client_id = batch.client_ids[i];
+    (void)client_->send_request_async(
+        [&](flatbuffers::FlatBufferBuilder& builder) { return build_outcome_only(builder, id, client_id, outcome); },
+        now_ns + settings_.rpc_timeout_ns, {});
+  }
+  batch.used = false;
+  next_timer_ns_ = now_ns;
+}
+
+bool Frontend::reissue(const RequestRecord& record, std::int64_t now_ns) {
+  if (queue_count_ == queue_.size()) return false;
+  if (now_ns + profile_.fastest_ns() + path().total_ns() > record.deadline_ns) return false;
+  queue_head_ = (queue_head_ + queue_.size() - 1) % queue_.size();
+  ++queue_count_;
+  queue_[queue_head_] = record;
+  stats_->reissued_requests.add(1);
+  return true;
+}
+
 void Frontend::on_send_feedback(const schema::Feedback& feedback,
                                 services::ResponseWriter<services::FrontendRpc::SendFeedback>& response) {
   const std::uint64_t id = feedback.worker_id();
@@ -29,6 +80,11 @@ void Frontend::on_send_feedback(const schema::Feedback& feedback,
     WorkerLink& link = links_[i];
     if (link.id != id || feedback.changed_ns() < link.last_feedback_ns) continue;
     link.last_feedback_ns = feedback.changed_ns();
+    // A lost Worker's replacement announces itself off: it may be ordered again.
+    if (link.dead && from_wire(feedback.state()) == WorkerState::kOff) {
+      link.dead = false;
+      plan_due_ = true;
+    }
     if (feedback.order_id() == link.last_order_id) link.feedback_for_last_order = true;
     views_[i].state = from_wire(feedback.state());
     if (views_[i].state == WorkerState::kOff) {

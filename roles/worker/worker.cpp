@@ -44,6 +44,18 @@ void Worker::enter(WorkerState next, std::int64_t now_ns, std::uint64_t order_id
       now_ns + settings_.rpc_timeout_ns, {});
 }
 
+// A replacement for a lost Worker tells its Frontend it exists (off), so that it is ordered again.
+void Worker::announce(std::int64_t now_ns) {
+  const std::uint64_t id = settings_.worker_id;
+  const std::uint16_t stage = settings_.stage;
+  const schema::WorkerState off = to_wire(WorkerState::kOff);
+  (void)frontend_->send_feedback_async(
+      [&](flatbuffers::FlatBufferBuilder& builder) {
+        return schema::CreateFeedback(builder, id, stage, off, off, now_ns, 0);
+      },
+      now_ns + settings_.rpc_timeout_ns, {});
+}
+
 std::size_t Worker::do_work(std::int64_t now_ns) {
   std::size_t work = 0;
   if (state_ == WorkerState::kWarming && now_ns >= warm_at_ns_) {
@@ -216,7 +228,11 @@ void Worker::forward(RequestRecord& record, std::int64_t now_ns) {
       now_ns + settings_.rpc_timeout_ns,
       [this, id, client_id, stage](ipc::StatusCode code, const schema::Response* response) {
         const std::int64_t now = clock_->now_ns();
-        if (code != ipc::StatusCode::kOk) {
+        if (code == ipc::StatusCode::kDeadlineExceeded) {
+          // In the next Frontend's ring: it may yet take the request (its outcome then comes
+          // back), or the Client's drain counts it failed; reported here, it could end twice.
+          stats_->forward_failures.add(1);
+        } else if (code != ipc::StatusCode::kOk) {
           stats_->forward_failures.add(1);
           report_to_client(id, client_id,
                            Outcome{schema::Outcome::Failed, static_cast<std::uint16_t>(stage + 1),

@@ -61,6 +61,8 @@ class Worker final : public services::WorkerHandler {
   [[nodiscard]] std::int64_t next_timer_ns() const;
   // Publishes the figures the agent keeps locally (the dispatch hop histogram, time on).
   void publish(std::int64_t now_ns);
+  // Sent by a replacement for a lost Worker: feedback "off", so that its Frontend orders it again.
+  void announce(std::int64_t now_ns);
   // Records each batch, warm-up and drain as a span in `timeline` (the run's trace.json).
   void attach_timeline(WorkerTimeline& timeline) { timeline_ = &timeline; }
   // A word another party (a fault injector) may set to slow this Worker down: each batch's drawn

@@ -230,7 +230,9 @@ TEST_F(PipelineTest, EveryProcessRunsOnTheCpusOfThePlacement) {
 
 TEST_F(PipelineTest, ADeadRoleEndsTheRunNamedAndEveryRequestIsAccounted) {
   const fs::path out = dir_ / "run";
-  const auto run = start_under_way("long.toml", small_config("shm", 60), out);
+  std::string text = small_config("shm", 60);
+  text.replace(text.find("[run]\n"), 6, "[run]\non_role_failure = \"stop\"\n");
+  const auto run = start_under_way("long.toml", text, out);
   ASSERT_NE(run, nullptr);
   Pipescale& pipescale = *run;
   // worker0.0 is the first stage's first Worker: active from the start, holding batches.

@@ -128,5 +128,30 @@ TEST_F(RpcPeerDeathTest, RefusesNewCallsWithUnavailableOnceTheServerIsKnownDead)
   EXPECT_EQ(ipc::counter_value(client_->counters().refused_unavailable), 1u);
 }
 
+// A supervisor replacing the dead server fences the connection first (fence_connection): the
+// calls pending on the dead server fail with kUnavailable, the successor never takes what was left
+// in the request ring for its predecessor, and the client's next call reaches the successor.
+TEST_F(RpcPeerDeathTest, ASuccessorAfterAFenceTakesOnlyCallsMadeAfterIt) {
+  ASSERT_EQ(client_->call_async(0, kHold, as_bytes("taken"), ipc::monotonic_ns() + 10'000 * kMs, {}), StatusCode::kOk);
+  kill_server_once_it_holds_the_request();
+  server_.reset();  // reaped
+  // Not yet noticed by the client: this one stays in the ring, for nobody.
+  ASSERT_EQ(client_->call_async(0, kHold, as_bytes("left behind"), ipc::monotonic_ns() + 10'000 * kMs, {}),
+            StatusCode::kOk);
+  ipc::fence_connection(*regions_of(*segment_, 0).control);
+  const std::int64_t give_up = ipc::monotonic_ns() + 5000 * kMs;
+  while (client_->in_flight(0) != 0 && ipc::monotonic_ns() < give_up) client_->poll(ipc::monotonic_ns());
+  EXPECT_EQ(client_->in_flight(0), 0u);
+
+  const std::string name = segment_->name();
+  const int write_end = report_[1];
+  server_.emplace(ChildProcess::fork([name, write_end] { return serve_and_hold(name, write_end); }));
+  ASSERT_TRUE(read_byte(report_[0], 5000)) << "the successor did not start";
+  EXPECT_FALSE(read_byte(report_[0], 200)) << "the successor took a request left for its predecessor";
+  ASSERT_EQ(client_->call_async(0, kHold, as_bytes("new"), ipc::monotonic_ns() + 10'000 * kMs, {}), StatusCode::kOk);
+  EXPECT_TRUE(read_byte(report_[0], 5000)) << "the successor never took the new call";
+  EXPECT_FALSE(read_byte(report_[0], 200)) << "the successor took more than the new call";
+}
+
 }  // namespace
 }  // namespace pipescale::test

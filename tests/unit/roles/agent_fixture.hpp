@@ -239,6 +239,7 @@ class FakeWorker final : public services::WorkerHandler {
   std::vector<BatchSeen> batches;
   std::vector<OrderSeen> orders;
   std::int64_t batch_latency_ns = 0;
+  std::optional<StatusCode> fail_batches_with;  // answer SendBatch with this status (kUnavailable: lost)
 
   [[nodiscard]] std::vector<schema::OrderKind> order_kinds() const {
     std::vector<schema::OrderKind> kinds;
@@ -254,6 +255,10 @@ class FakeWorker final : public services::WorkerHandler {
       for (const schema::Request* request : *batch.requests()) seen.requests.push_back(received(*request, now));
     }
     batches.push_back(std::move(seen));
+    if (fail_batches_with.has_value()) {
+      (void)response.fail(*fail_batches_with);
+      return;
+    }
     const std::uint64_t id = batch.batch_id();
     const std::int64_t busy_until = now + batch_latency_ns;
     (void)response.reply([&](flatbuffers::FlatBufferBuilder& builder) {

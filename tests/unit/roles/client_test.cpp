@@ -188,6 +188,17 @@ TEST_F(ClientTest, CountsARequestWhoseFirstHopFailsAsFailedAtTheFirstStage) {
   EXPECT_EQ(client_->outstanding(), 0u);
 }
 
+TEST_F(ClientTest, LeavesARequestWhoseFirstHopTimedOutOutstandingSoThatItEndsOnce) {
+  // The Frontend may yet take it (its outcome then comes back) or not (the drain counts it).
+  first_.handler.fail_requests_with = StatusCode::kDeadlineExceeded;
+  send_all();
+  run_for(kHop);
+
+  EXPECT_EQ(stats_->sent.get(), kRequests);
+  EXPECT_EQ(stats_->failed.get(), 0u);
+  EXPECT_EQ(client_->outstanding(), kRequests);
+}
+
 TEST_F(ClientTest, CountsARequestTheFirstStageRefusesAsDroppedThereWithItsReason) {
   first_.handler.refuse_requests_with = schema::DropReason::QueueFull;
   send_all();

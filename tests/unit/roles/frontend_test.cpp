@@ -436,3 +436,87 @@ TEST_F(FrontendTest, GrowsTheAimdBatchUnderABacklogOnEachBatchsProcessingTime) {
 
 }  // namespace
 }  // namespace pipescale::roles
+
+namespace pipescale::roles {
+namespace {
+
+using namespace test;  // NOLINT(google-build-using-namespace): the fixture's vocabulary
+
+class FrontendRecoveryTest : public FrontendTest {
+ protected:
+  // Worker 1 least loaded (so it gets the next batch) and lost: it answers SendBatch UNAVAILABLE.
+  void lose_worker_one() {
+    const std::int64_t now = world_.clock.now_ns();
+    send_queue_information(1, 0, now);
+    send_queue_information(2, 1, now + 30 * kMs);
+    run_for(kHop);
+    worker(0).fail_batches_with = StatusCode::kUnavailable;
+  }
+  // The test as a replacement Worker `worker_id` announcing itself: feedback "off".
+  void announce(std::uint64_t worker_id) {
+    const std::int64_t now = world_.clock.now_ns();
+    ASSERT_EQ(to_frontend_.send_feedback_async(
+                  [&](flatbuffers::FlatBufferBuilder& builder) {
+                    return schema::CreateFeedback(builder, worker_id, kStage, schema::WorkerState::Off,
+                                                  schema::WorkerState::Off, now, 0);
+                  },
+                  now + kFar, {}),
+              StatusCode::kOk);
+  }
+};
+
+TEST_F(FrontendRecoveryTest, ReDispatchesALostWorkersUnansweredBatchToAnotherWorker) {
+  make_frontend(settings_with(1, 2), 2);
+  prepare();
+  lose_worker_one();
+  send_request(7, kStart + kFar);
+  run_for(10 * kHop);
+
+  ASSERT_EQ(worker(0).batches.size(), 1u);
+  EXPECT_EQ(worker(0).batches[0].requests[0].request_id, 7u);
+  ASSERT_EQ(worker(1).batches.size(), 1u);
+  EXPECT_EQ(worker(1).batches[0].requests[0].request_id, 7u);
+  EXPECT_THAT(client().requests, IsEmpty());  // nothing failed back to the Client
+  EXPECT_EQ(stats_->reissued_requests.get(), 1u);
+  EXPECT_EQ(stats_->dispatch_failures.get(), 1u);
+}
+
+TEST_F(FrontendRecoveryTest, SendsALostWorkerNothingMoreUntilItsReplacementAnnouncesItself) {
+  make_frontend(settings_with(1, 2), 2);
+  prepare();
+  lose_worker_one();
+  send_request(7, kStart + kFar);
+  run_for(10 * kHop);
+  const std::size_t orders_before = worker(0).orders.size();
+  for (std::uint64_t id = 8; id <= 10; ++id) send_request(id, kStart + kFar);
+  run_for(10 * kHop);
+  EXPECT_EQ(worker(0).batches.size(), 1u);  // only the one it lost
+  EXPECT_EQ(worker(0).orders.size(), orders_before);
+
+  worker(0).fail_batches_with.reset();
+  announce(1);
+  run_for(10 * kHop);
+  ASSERT_EQ(worker(0).orders.size(), orders_before + 1);
+  EXPECT_EQ(worker(0).orders.back().kind, schema::OrderKind::Start);  // the stage's target is 2
+}
+
+TEST_F(FrontendRecoveryTest, AReplacementFrontendResumesAtItsPredecessorsBatchSizeAndWorkerCount) {
+  make_frontend(settings_with(1, 1), 3);
+  frontend_->resume(4, 3);
+  prepare();
+  run_for(10 * kHop);
+  EXPECT_EQ(frontend_->count_workers(WorkerState::kActive), 3);
+  for (std::uint64_t id = 1; id <= 4; ++id) send_request(id, kStart + kFar);
+  run_for(2 * kHop);
+  std::size_t batches = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (const auto& batch : worker(i).batches) {
+      ++batches;
+      EXPECT_EQ(batch.requests.size(), 4u);
+    }
+  }
+  EXPECT_EQ(batches, 1u);
+}
+
+}  // namespace
+}  // namespace pipescale::roles
