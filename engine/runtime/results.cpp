@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -328,15 +327,6 @@ Status write_tensorboard(const RunRecord& record, const std::string& timeseries)
 }
 
 }  // namespace
-
-std::filesystem::path default_results_dir(const std::string& prefix) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
-  return std::filesystem::path("runs") / (prefix + text);
-}
 
 Result<std::filesystem::path> create_results_dir(const std::filesystem::path& dir, const PipelineConfig& config) {
   std::error_code error;
