@@ -114,7 +114,12 @@ void outcomes_json(JsonWriter& json, const RunRecord& record, const Summary& sum
   json.key("failed").value(summary.failed);
   json.key("failed_unreturned").value(client.failures_unreturned.get());
   json.key("unknown_returns").value(client.unknown_returns.get());
-  json.key("slo_attainment").value(summary.slo_attainment, 6);
+  // Nothing sent, no attainment to speak of: null rather than a 0 that reads as a failure.
+  if (summary.sent == 0) {
+    json.key("slo_attainment").null();
+  } else {
+    json.key("slo_attainment").value(summary.slo_attainment, 6);
+  }
   json.key("throughput_rps").value(summary.throughput_rps);
   json.key("client_mode").value(client_mode_name(client_config.mode));
   if (client_config.mode == ClientMode::kClosed) json.key("users").value(client_config.users);
@@ -277,10 +282,11 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
       << fixed(config.run.slo_ms, 1) << " ms" << (record.interrupted ? ", INTERRUPTED" : "") << '\n';
   out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "
       << summary.completed_within_slo << "  dropped " << summary.dropped << "  failed " << summary.failed << '\n';
-  out << "  SLO attainment " << fixed(summary.slo_attainment * 100.0, 2) << " %   latency ms p50 "
-      << fixed(ms(summary.latency.p50_ns), 2) << "  p90 " << fixed(ms(summary.latency.p90_ns), 2) << "  p99 "
-      << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 " << fixed(ms(summary.latency.p999_ns), 2) << "  max "
-      << fixed(ms(summary.latency.max_ns), 2) << '\n';
+  out << "  SLO attainment "
+      << (summary.sent == 0 ? std::string("n/a") : fixed(summary.slo_attainment * 100.0, 2) + " %")
+      << "   latency ms p50 " << fixed(ms(summary.latency.p50_ns), 2) << "  p90 "
+      << fixed(ms(summary.latency.p90_ns), 2) << "  p99 " << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 "
+      << fixed(ms(summary.latency.p999_ns), 2) << "  max " << fixed(ms(summary.latency.max_ns), 2) << '\n';
   out << "  hop overhead us p50 " << fixed(us(summary.hop.p50_ns), 1) << "  p99 " << fixed(us(summary.hop.p99_ns), 1)
       << "  (" << summary.hop.count << " hops)\n";
   out << "  goodput " << fixed(summary.goodput_rps, 1) << " requests/s within the SLO, throughput "

@@ -202,7 +202,8 @@ TEST_F(FaultsTest, AKilledLauncherTakesItsRolesAlongAndTheNextRunSweepsWhatItLef
   ASSERT_TRUE(wait_for_progress(killed)) << killed.err();
   const std::string placement = read_text(out / "placement.json");
   std::vector<pid_t> roles;
-  for (std::size_t at = placement.find("\"pid\": "); at != std::string::npos; at = placement.find("\"pid\": ", at + 1)) {
+  for (std::size_t at = placement.find("\"pid\": "); at != std::string::npos;
+       at = placement.find("\"pid\": ", at + 1)) {
     roles.push_back(std::stoi(between(placement, "\"pid\": ", ',', at)));
   }
   ASSERT_EQ(roles.size(), 8U) << placement;  // client, scheduler, 2 Frontends, 4 Workers
