@@ -26,7 +26,7 @@ std::optional<double> natural_end_s(const PipelineConfig& config, bool& requests
 }  // namespace
 
 std::optional<std::string> idle_tail_warning(const PipelineConfig& config) {
-  if (config.client.mode != ClientMode::kOpen) return std::nullopt;
+  if (config.client.mode != ClientMode::kOpen || config.client.repeat) return std::nullopt;
   bool requests = false;
   const auto end_s = natural_end_s(config, requests);
   const double run_s = config.run.duration_s;
