@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/text/printable.hpp"
+
 namespace pipescale {
 
 namespace {
@@ -108,13 +110,13 @@ std::string format_number(double value) {
 }
 
 std::string csv_error(std::string_view source_name, std::size_t line_number, std::string_view message) {
-  return std::string(source_name) + ":" + std::to_string(line_number) + ": " + std::string(message);
+  return printable(source_name) + ":" + std::to_string(line_number) + ": " + printable(message);
 }
 
 std::string csv_error(std::string_view source_name, std::size_t line_number, std::size_t column,
                       std::string_view message) {
-  return std::string(source_name) + ":" + std::to_string(line_number) + ":" + std::to_string(column) + ": " +
-         std::string(message);
+  return printable(source_name) + ":" + std::to_string(line_number) + ":" + std::to_string(column) + ": " +
+         printable(message);
 }
 
 Result<std::vector<NumericCsvRow>> parse_numeric_csv(std::string_view text, std::string_view source_name,

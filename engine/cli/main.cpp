@@ -6,6 +6,7 @@
 // (subcommands.hpp).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "engine/cli/subcommands.hpp"
 #include "engine/runtime/exit_status.hpp"
+#include "engine/runtime/launcher.hpp"
 
 namespace pipescale::engine::cli {
 
@@ -60,6 +62,23 @@ int run_command_line(int argc, char** argv) {
 }
 
 }  // namespace
+
+namespace {
+
+// `run` takes SIGINT and SIGTERM as stop requests from its first instant: the executable's
+// .preinit_array runs once the dynamic loader has mapped and relocated the libraries and before
+// any of their initializers (gRPC's, protobuf's, Abseil's take tens of milliseconds), so a signal
+// then leaves a message and nothing behind. launch() installs the same handlers again.
+void install_run_signal_handlers_early(int argc, char** argv, char** /*envp*/) {
+  if (argc > 1 && argv[1] != nullptr && std::strcmp(argv[1], "run") == 0) {
+    pipescale::engine::install_stop_signal_handlers();
+  }
+}
+
+}  // namespace
+
+__attribute__((section(".preinit_array"),
+               used)) void (*const kPreinitRunSignalHandlers)(int, char**, char**) = install_run_signal_handlers_early;
 
 int main(int argc, char** argv) {
   try {

@@ -12,8 +12,10 @@ constexpr const char* kRunHelp =
     "Run a pipeline: start every role as its own pinned process, replay the trace, show progress once a second,\n"
     "write the results folder (config.toml, manifest.json, placement.json, summary.json, timeseries.csv, stages.csv,\n"
     "tensorboard/, logs/)\n"
-    "and print a summary. Ctrl-C stops early and still writes the results. Exit status: 0 done, 1 a role\n"
-    "failed, 2 bad configuration (nothing started), 3 set-up failed, 130 interrupted.";
+    "and print a summary. Ctrl-C (or SIGTERM) stops early and still writes the results, marked interrupted; a\n"
+    "second Ctrl-C stops every role at once; a stop before the first request is sent keeps nothing. Exit status:\n"
+    "0 done, 1 a role failed, 2 bad configuration or a non-empty --out (nothing started), 3 set-up failed,\n"
+    "130 interrupted by SIGINT, 143 by SIGTERM.";
 
 class RunCommand final : public Subcommand {
  public:
@@ -21,7 +23,9 @@ class RunCommand final : public Subcommand {
     command_->add_option("config", config_, "Pipeline config (TOML); default: the shipped " PIPESCALE_DEFAULT_CONFIG);
     command_->add_option("--duration-s", duration_s_, "Length of the replay in seconds (overrides run.duration_s)")
         ->check(CLI::PositiveNumber);
-    command_->add_option("--out", out_dir_, "Results folder (default: runs/<timestamp> under the working directory)");
+    command_->add_option("--out", out_dir_,
+                         "Results folder, new or empty (default: runs/<timestamp> under the working directory, "
+                         "suffixed -2, -3, ... when taken)");
     command_
         ->add_option("--set", launch_.overrides,
                      "Override any config key, e.g. --set run.slo_ms=200 --set scheduler.enabled=false (repeatable)")

@@ -22,7 +22,8 @@ class SimulateCommand final : public Subcommand {
     command_->add_option("config", config_, "Pipeline config (TOML); default: the shipped one");
     command_->add_option("--duration-s", duration_s_, "Length of the replay in seconds (overrides run.duration_s)")
         ->check(CLI::PositiveNumber);
-    command_->add_option("--out", out_dir_, "Results folder (default: runs/sim-<timestamp>)");
+    command_->add_option("--out", out_dir_,
+                         "Results folder, new or empty (default: runs/sim-<timestamp>, suffixed when taken)");
     command_->add_option("--set", options_.overrides, "Override any config key (as for run)")->type_name("KEY=VALUE");
     auto* delay_option = command_
                              ->add_option("--hop-delay-us", hop_delay_us_,

@@ -62,7 +62,8 @@ class SweepCommand final : public Subcommand {
         ->check(CLI::PositiveNumber)
         ->type_name("N");
     command_->add_flag("--simulate", options_.simulate, "Simulate each experiment instead of running it live");
-    command_->add_option("--out", out_dir_, "The sweep's folder (default: runs/sweep-<timestamp>)");
+    command_->add_option("--out", out_dir_,
+                         "The sweep's folder, new or empty (default: runs/sweep-<timestamp>, suffixed when taken)");
     command_->add_option("--set", options_.overrides, "Override any other config key, in every experiment")
         ->type_name("KEY=VALUE");
     command_->add_option("--duration-s", duration_s_, "Length of each replay in seconds (overrides run.duration_s)")

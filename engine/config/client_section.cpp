@@ -55,6 +55,7 @@ void read_trace_keys(TableReader& reader, ClientConfig& client) {
   reader.number("start_s", client.start_s, kTraceSeconds);
   reader.number("duration_s", client.duration_s,
                 {0.0, true, 1e9, "a number of seconds from 0 (to the trace's end) to 1000000000"});
+  reader.flag("repeat", client.repeat);
 }
 
 void read_closed_loop_keys(TableReader& reader, ClientConfig& client) {

@@ -99,6 +99,7 @@ struct ClientConfig {
   Arrival arrival = Arrival::kPoisson;
   double arrival_cv = 1.0;  // coefficient of variation of gamma inter-arrival times
   double rate_scale = 1.0;  // multiplies every rate of the trace
+  bool repeat = false;      // replay the trace (its window) cyclically until run.duration_s, for soaks
   ClientMode mode = ClientMode::kOpen;
   int users = 1;          // closed loop: concurrent users, one request in flight each
   double think_ms = 0.0;  // closed loop: mean exponential think time between a return and the next send

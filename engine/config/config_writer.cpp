@@ -74,6 +74,7 @@ void write_client(std::ostream& out, const ClientConfig& client) {
   out << "time_scale = " << floating(client.time_scale) << "\n"
       << "start_s = " << floating(client.start_s) << "\n"
       << "duration_s = " << floating(client.duration_s) << "\n"
+      << "repeat = " << (client.repeat ? "true" : "false") << "\n"
       << "arrival = " << quoted(std::string(arrival_name(client.arrival))) << "\n"
       << "arrival_cv = " << floating(client.arrival_cv) << "\n"
       << "rate_scale = " << floating(client.rate_scale) << "\n"

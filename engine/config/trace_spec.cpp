@@ -26,6 +26,7 @@ roles::TraceSpec trace_spec(const PipelineConfig& config) {
   spec.functions.names = client.trace_functions;
   spec.functions.top = static_cast<std::size_t>(client.trace_top_functions);
   spec.run_duration_s = config.run.duration_s;
+  spec.repeat = client.repeat;
   return spec;
 }
 

@@ -94,6 +94,12 @@ std::string change_cell(const Row& row) {
   return change ? signed_fixed(*change, 1) + " %" : "-";
 }
 
+// In %; none ("-", null) for a run that sent nothing (its summary's slo_attainment is null).
+std::optional<double> attainment_pct(const RunSummary& run) {
+  if (std::isnan(run.slo_attainment)) return std::nullopt;
+  return run.slo_attainment * 100.0;
+}
+
 std::optional<double> reason_count(const StageRunSummary* stage, const std::string& reason) {
   if (stage == nullptr) return std::nullopt;
   for (const auto& [name, count] : stage->drop_reasons) {
@@ -163,7 +169,7 @@ std::vector<Row> comparison_rows(const RunSummary& a, const RunSummary& b) {
       {"completed", "completed", Unit::kCount, count(a.completed), count(b.completed)},
       {"dropped", "dropped", Unit::kCount, count(a.dropped), count(b.dropped)},
       {"failed", "failed", Unit::kCount, count(a.failed), count(b.failed)},
-      {"SLO attainment", "slo_attainment", Unit::kPercent, a.slo_attainment * 100.0, b.slo_attainment * 100.0},
+      {"SLO attainment", "slo_attainment", Unit::kPercent, attainment_pct(a), attainment_pct(b)},
       {"goodput /s", "goodput_rps", Unit::kRate, a.goodput_rps, b.goodput_rps},
       {"latency p50 ms", "latency_ms.p50", Unit::kMs, a.latency_ms.p50, b.latency_ms.p50},
       {"latency p90 ms", "latency_ms.p90", Unit::kMs, a.latency_ms.p90, b.latency_ms.p90},

@@ -18,9 +18,11 @@
 #include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/live_run.hpp"
 #include "engine/runtime/metrics_exposition.hpp"
+#include "engine/runtime/private_dir.hpp"
 #include "engine/runtime/role_settings.hpp"
 #include "engine/runtime/run_segment.hpp"
 #include "engine/runtime/run_settings.hpp"
+#include "engine/runtime/trace_tail.hpp"
 #include "ipc/common/clock.hpp"
 
 namespace pipescale::engine {
@@ -35,9 +37,11 @@ int LiveRun::execute() {
   tty_ = ::isatty(STDOUT_FILENO) != 0;
   started_at_ = std::chrono::system_clock::now();
   ipc::sweep_stale_segments();
+  (void)sweep_stale_private_dirs();
   if (const int status = set_up(); status != kExitOk) return status;
   RunRecord record = make_record();
   walk_through_phases(record);
+  if (start_ns_ == 0 && interrupted_ && failures_.empty()) return abandon("while the roles were starting");
   shut_down();
   if (tty_ && options_.progress) std::printf("\n");
   const int status = finish(record);
@@ -45,8 +49,18 @@ int LiveRun::execute() {
   return status;
 }
 
+int LiveRun::abandon(const char* when) {
+  if (segment_) shut_down();
+  discard_dir_ = true;
+  std::fprintf(stderr,
+               "%spipescale run: %s %s: nothing was measured; the results folder, shared memory and "
+               "temporary files are removed\n",
+               tty_ ? "\n" : "", stop_signal_name(), when);
+  return interrupted_exit_status();
+}
+
 // Placement is refused before anything is created or started; then the results folder, the run's
-// segment and every role process.
+// segment and every role process. A stop request on the way abandons the run (abandon()).
 int LiveRun::set_up() {
   auto machine = load_machine("");
   if (!machine) {
@@ -59,11 +73,10 @@ int LiveRun::set_up() {
     return kExitBadInput;
   }
   plan_ = std::move(*planned);
-  if (auto made = create_out_dir(); !made) {
-    std::fprintf(stderr, "pipescale run: %s\n", made.error().message.c_str());
-    return kExitSetup;
-  }
+  if (stop_requested()) return abandon("during set-up");
+  if (const int made = create_out_dir(); made != kExitOk) return made;
   if (!plan_.notice.empty()) std::printf("placement: %s\n", plan_.notice.c_str());
+  if (stop_requested()) return abandon("during set-up");
   if (auto created = create_segment(); !created) {
     std::fprintf(stderr, "pipescale run: cannot create the run's shared memory: %s\n", created.error().message.c_str());
     return kExitSetup;
@@ -75,7 +88,7 @@ int LiveRun::set_up() {
     return kExitSetup;
   }
   std::fflush(stdout);
-  install_stop_signal_handlers();
+  if (stop_requested()) return abandon("during set-up");
   if (auto spawned = spawn_all(); !spawned) {
     std::fprintf(stderr, "pipescale run: %s\n", spawned.error().message.c_str());
     return kExitSetup;
@@ -144,7 +157,9 @@ int LiveRun::finish(RunRecord& record) {
     }
   }
   if (client_lost_) record.invalid_reasons.emplace_back("the Client died");
-  record.elapsed_s = start_ns_ == 0 ? 0.0 : static_cast<double>(ipc::monotonic_ns() - start_ns_) / 1e9;
+  // start_ns_ lies 50 ms ahead of the run phase: a stop within them has sent nothing, in no time.
+  record.elapsed_s =
+      start_ns_ == 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, ipc::monotonic_ns() - start_ns_)) / 1e9;
   auto table = write_results(record);
   if (!table) {
     std::fprintf(stderr, "pipescale run: %s\n", table.error().message.c_str());
@@ -154,22 +169,45 @@ int LiveRun::finish(RunRecord& record) {
   std::fflush(stdout);
   // A role that was replaced does not fail the run: it went on to its end.
   if (failures_.size() > recovered_ || client_lost_) return kExitFailed;
-  return interrupted_ ? kExitInterrupted : kExitOk;
+  return interrupted_ ? interrupted_exit_status() : kExitOk;
 }
 
-Status LiveRun::create_out_dir() {
-  auto dir = create_results_dir(options_.out_dir.empty() ? default_results_dir("") : options_.out_dir, config_);
-  if (!dir) return dir.error();
-  dir_ = std::move(*dir);
-  std::error_code error;
-  std::filesystem::create_directories(dir_ / "logs", error);
-  if (error) return Error{"cannot create " + (dir_ / "logs").string() + ": " + error.message()};
-  if (config_.run.transport == Transport::kGrpc) {
-    // Unix socket paths are limited to 107 bytes: the sockets live in a short temporary folder.
-    std::string pattern = (std::filesystem::temp_directory_path() / "pipescale-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) return Error{"cannot create a folder for the gRPC sockets"};
-    socket_dir_ = pattern;
+// The results folder, claimed so that no other run shares it (results_dir.hpp), with config.toml
+// and logs/; and the private folder the roles read their config from (private_dir.hpp).
+int LiveRun::create_out_dir() {
+  ClaimOutcome claim = claim_results_dir(options_.out_dir, "");
+  if (!claim.dir) {
+    std::fprintf(stderr, "pipescale run: %s\n", claim.refusal.message.c_str());
+    return claim.refusal.bad_input ? kExitBadInput : kExitSetup;
   }
+  claimed_dir_ = *claim.dir;
+  dir_ = claimed_dir_.path;
+  Status made = Ok{};
+  if (auto written = create_results_dir(dir_, config_); !written) made = written.error();
+  std::error_code error;
+  if (made) std::filesystem::create_directories(dir_ / "logs", error);
+  if (error) made = Error{"cannot create " + (dir_ / "logs").string() + ": " + error.message()};
+  if (made) {
+    auto dir = PrivateDir::create();
+    if (dir) private_.emplace(std::move(*dir));
+    if (!dir) made = dir.error();
+  }
+  if (made) made = write_private_config();
+  if (!made) {
+    std::fprintf(stderr, "pipescale run: %s\n", made.error().message.c_str());
+    return kExitSetup;
+  }
+  // Unix socket paths are limited to 107 bytes: the sockets live in the short private folder.
+  if (config_.run.transport == Transport::kGrpc) socket_dir_ = private_->path();
+  return kExitOk;
+}
+
+// The roles' copy of the effective config, in the private folder: what this run was started with,
+// whatever later happens to the results folder.
+Status LiveRun::write_private_config() {
+  std::error_code error;
+  std::filesystem::copy_file(dir_ / "config.toml", private_->path() / "config.toml", error);
+  if (error) return Error{"cannot copy the config to " + private_->path().string() + ": " + error.message()};
   return Ok{};
 }
 
@@ -196,7 +234,7 @@ pid_t LiveRun::spawn(const ProcessPlacement& placement, bool replacement) {
                                    "--segment",
                                    segment_->name(),
                                    "--config",
-                                   (dir_ / "config.toml").string(),
+                                   (private_->path() / "config.toml").string(),
                                    "--process",
                                    process.name,
                                    "--wait",
@@ -218,11 +256,13 @@ pid_t LiveRun::spawn(const ProcessPlacement& placement, bool replacement) {
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
-    // The child: dies with the launcher, ignores the terminal's Ctrl-C (the launcher stops it in
-    // order), writes its stdout and stderr to its log.
+    // The child: dies with the launcher, ignores Ctrl-C and SIGTERM (the terminal's and a service
+    // manager's reach the whole group: the launcher stops it in order), writes its stdout and stderr
+    // to its log.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
     ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGTERM, SIG_IGN);
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
     ::execv(argv[0], argv.data());
@@ -308,6 +348,9 @@ std::optional<PipelineConfig> preflight(const std::filesystem::path& config_path
       }
     }
   }
+  if (errors.empty()) {
+    if (auto idle = idle_tail_warning(*report.config)) std::fprintf(stderr, "warning: %s\n", idle->c_str());
+  }
   if (!errors.empty()) {
     for (const std::string& error : errors) std::fprintf(stderr, "error: %s\n", error.c_str());
     std::fprintf(stderr, "pipescale %s: %zu problem%s in the configuration; nothing was started\n", command,
@@ -318,8 +361,14 @@ std::optional<PipelineConfig> preflight(const std::filesystem::path& config_path
 }
 
 int launch(const LaunchOptions& options) {
+  // First of all: a signal from here on is a stop request, never a half-made run left behind.
+  install_stop_signal_handlers();
   auto config = preflight(options.config, options.overrides, options.duration_s, "run");
   if (!config) return kExitBadInput;
+  if (stop_requested()) {
+    std::fprintf(stderr, "pipescale run: %s before the run was set up: nothing was created\n", stop_signal_name());
+    return interrupted_exit_status();
+  }
   LiveRun run(options, std::move(*config));
   return run.execute();
 }

@@ -20,16 +20,13 @@
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/metrics_server.hpp"
 #include "engine/runtime/placement_plan.hpp"
+#include "engine/runtime/private_dir.hpp"
 #include "engine/runtime/results.hpp"
+#include "engine/runtime/results_dir.hpp"
 #include "engine/runtime/topology.hpp"
 #include "ipc/segment/segment.hpp"
 
 namespace pipescale::engine {
-
-// SIGINT and SIGTERM count stop requests instead of killing the launcher: the first stops the run
-// in order, a second kills the roles.
-void install_stop_signal_handlers();
-bool stop_requested();
 
 struct Child {
   const ProcessSpec* process = nullptr;
@@ -61,7 +58,11 @@ class LiveRun {
  private:
   // Set-up and the run phases (launcher.cpp).
   int set_up();
-  Status create_out_dir();
+  // A stop before the run phase: nothing was measured, so nothing is kept (the results folder goes
+  // with the segment and the private folder). Returns the exit status.
+  int abandon(const char* when);
+  int create_out_dir();
+  Status write_private_config();
   Status create_segment();
   Status spawn_all();
   Status serve_metrics();
@@ -96,6 +97,9 @@ class LiveRun {
   PlacementPlan plan_;
   PlacementRecord placement_record_;
   std::filesystem::path dir_;
+  ClaimedDir claimed_dir_;
+  bool discard_dir_ = false;           // abandoned before the run: the folder is released
+  std::optional<PrivateDir> private_;  // the roles' config copy and the gRPC sockets
   std::filesystem::path socket_dir_;
   std::optional<ipc::Segment> segment_;
   Board board_;

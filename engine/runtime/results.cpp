@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -117,7 +116,12 @@ void outcomes_json(JsonWriter& json, const RunRecord& record, const Summary& sum
   json.key("failed_unreturned").value(client.failures_unreturned.get());
   json.key("unknown_returns").value(client.unknown_returns.get());
   recovery_json(json, record, summary);
-  derived_json(json, record, "slo_attainment", summary.slo_attainment, 6);
+  // Nothing sent, no attainment to speak of: null rather than a 0 that reads as a failure.
+  if (summary.sent == 0) {
+    json.key("slo_attainment").null();
+  } else {
+    derived_json(json, record, "slo_attainment", summary.slo_attainment, 6);
+  }
   derived_json(json, record, "throughput_rps", summary.throughput_rps, 3);
   json.key("client_mode").value(client_mode_name(client_config.mode));
   if (client_config.mode == ClientMode::kClosed) json.key("users").value(client_config.users);
@@ -282,7 +286,7 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
   out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "
       << summary.completed_within_slo << "  dropped " << summary.dropped << "  failed " << summary.failed << '\n';
   out << recovery_lines(record, summary) << "  SLO attainment "
-      << derived_text(record, fixed(summary.slo_attainment * 100.0, 2) + " %") << "   latency ms p50 "
+      << (summary.sent == 0 ? std::string("n/a") : derived_text(record, fixed(summary.slo_attainment * 100.0, 2) + " %")) << "   latency ms p50 "
       << fixed(ms(summary.latency.p50_ns), 2) << "  p90 " << fixed(ms(summary.latency.p90_ns), 2) << "  p99 "
       << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 " << fixed(ms(summary.latency.p999_ns), 2) << "  max "
       << fixed(ms(summary.latency.max_ns), 2) << '\n';
@@ -331,15 +335,6 @@ Status write_tensorboard(const RunRecord& record, const std::string& timeseries)
 }
 
 }  // namespace
-
-std::filesystem::path default_results_dir(const std::string& prefix) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
-  return std::filesystem::path("runs") / (prefix + text);
-}
 
 Result<std::filesystem::path> create_results_dir(const std::filesystem::path& dir, const PipelineConfig& config) {
   std::error_code error;

@@ -29,10 +29,8 @@
 
 namespace pipescale::engine {
 
-// runs/<prefix><local time as YYYYmmdd-HHMMSS>, under the working directory.
-std::filesystem::path default_results_dir(const std::string& prefix);
-// Creates the folder (and its parents) and writes the effective config into it as config.toml;
-// returns the folder's absolute path.
+// Writes the effective config into the folder as config.toml (making the folder when missing);
+// returns the folder's absolute path. results_dir.hpp claims a folder no other run uses.
 Result<std::filesystem::path> create_results_dir(const std::filesystem::path& dir, const PipelineConfig& config);
 
 // A lost role's successor (engine/runtime/README.md, "Supervision").

@@ -44,8 +44,14 @@ std::size_t closed_loop_expected_requests(const PipelineConfig& config) {
 Result<roles::RequestSource> open_loop_source(const PipelineConfig& config, std::size_t& expected_requests) {
   auto trace = roles::load_trace(trace_spec(config));
   if (!trace) return trace.error();
+  // Repeated (client.repeat), the trace is replayed ceil(run / period) times.
+  const auto cycles = [&config](double period_s) {
+    return config.client.repeat && period_s > 0.0 ? std::ceil(config.run.duration_s / period_s) : 1.0;
+  };
   if (auto* requests = std::get_if<roles::RequestTrace>(&*trace)) {
-    expected_requests = requests->times_ns.size();
+    const double period_s = static_cast<double>(requests->period_ns) / 1e9;
+    expected_requests = static_cast<std::size_t>(
+        std::min(static_cast<double>(requests->times_ns.size()) * cycles(period_s), 16777216.0));
     return roles::RequestSource(std::move(*requests));
   }
   const auto& rate = std::get<roles::WorkloadTrace>(*trace);
@@ -54,10 +60,15 @@ Result<roles::RequestSource> open_loop_source(const PipelineConfig& config, std:
   arrival.gamma_cv = config.client.arrival_cv;
   arrival.seed = config.run.seed;
   arrival.rate_scale = config.client.rate_scale;
+  arrival.repeat = config.client.repeat;
   auto arrivals = roles::ArrivalProcess::create(rate, arrival);
   if (!arrivals) return arrivals.error();
-  expected_requests = static_cast<std::size_t>(
-      rate.expected_count(0.0, config.run.duration_s) * config.client.rate_scale * 1.2 + 1024.0);
+  const double one_pass = config.client.repeat ? rate.expected_count(0.0, rate.duration_s()) * cycles(rate.duration_s())
+                                               : rate.expected_count(0.0, config.run.duration_s);
+  double expected = one_pass * config.client.rate_scale * 1.2 + 1024.0;
+  // A soak reserves at most 2^24 up front, as a closed loop does; beyond, the bookkeeping grows.
+  if (config.client.repeat) expected = std::min(expected, 16777216.0 + 1024.0);
+  expected_requests = static_cast<std::size_t>(expected);
   return roles::RequestSource(std::move(*arrivals));
 }
 

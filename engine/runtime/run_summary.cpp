@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -165,7 +166,12 @@ RunSummary read_fields(SummaryReader& reader, const Json& root) {
   reader.count(root, "", "completed_within_slo", summary.completed_within_slo);
   reader.count(root, "", "dropped", summary.dropped);
   reader.count(root, "", "failed", summary.failed);
-  reader.number(root, "", "slo_attainment", summary.slo_attainment);
+  // null when nothing was sent: no attainment (NaN), not 0.
+  if (const auto at = root.find("slo_attainment"); at != root.end() && at->is_null()) {
+    summary.slo_attainment = std::numeric_limits<double>::quiet_NaN();
+  } else {
+    reader.number(root, "", "slo_attainment", summary.slo_attainment);
+  }
   read_latency(reader, root, summary.latency_ms);
   read_hop_overhead(reader, root, summary.hop_overhead_us);
   read_stages(reader, root, summary.stages);

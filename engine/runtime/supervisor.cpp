@@ -21,8 +21,12 @@ namespace {
 constexpr std::int64_t kSecond = 1'000'000'000;
 
 volatile std::sig_atomic_t g_stop_requests = 0;
+volatile std::sig_atomic_t g_first_signal = 0;
 
-extern "C" void on_stop_signal(int /*signal*/) { g_stop_requests = g_stop_requests + 1; }
+extern "C" void on_stop_signal(int signal) {
+  if (g_first_signal == 0) g_first_signal = signal;
+  g_stop_requests = g_stop_requests + 1;
+}
 
 }  // namespace
 
@@ -30,12 +34,18 @@ void install_stop_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;  // no SA_RESTART: a sleeping supervisor wakes at once
+  // SA_RESTART: handlers are in place from the first instant, through every set-up step, whose
+  // system calls must not fail with EINTR; the supervisor polls every few milliseconds anyway.
+  action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 }
 
 bool stop_requested() { return g_stop_requests > 0; }
+
+int interrupted_exit_status() { return 128 + (g_first_signal == 0 ? SIGINT : static_cast<int>(g_first_signal)); }
+
+const char* stop_signal_name() { return g_first_signal == SIGTERM ? "SIGTERM" : "SIGINT"; }
 
 void LiveRun::note_failure(const Child& child, const std::string& how) {
   const std::string line = child.process->name + " (pid " + std::to_string(child.pid) + ") " + how + "; see " +
@@ -132,7 +142,11 @@ void LiveRun::print_progress(std::int64_t now) {
   }
   const std::uint64_t within = client.within_slo.get();
   const std::uint64_t returned = client.completed.get() + client.dropped.get() + client.failed.get();
-  const double attainment = returned == 0 ? 100.0 : 100.0 * static_cast<double>(within) / static_cast<double>(returned);
+  char attainment[16] = "   n/a ";  // nothing back yet: no attainment to speak of
+  if (returned > 0) {
+    std::snprintf(attainment, sizeof attainment, "%6.2f%%",
+                  100.0 * static_cast<double>(within) / static_cast<double>(returned));
+  }
   const double elapsed = static_cast<double>(std::max<std::int64_t>(0, now - start_ns_)) / 1e9;
   std::string workers;
   std::string batches;
@@ -146,7 +160,7 @@ void LiveRun::print_progress(std::int64_t now) {
   }
   char line[256];
   std::snprintf(line, sizeof line,
-                "[%5.0f/%.0f s] offered %6llu/s completed %6llu/s  SLO %6.2f%%  dropped %llu  failed %llu  p99 %7.1f ms"
+                "[%5.0f/%.0f s] offered %6llu/s completed %6llu/s  SLO %s  dropped %llu  failed %llu  p99 %7.1f ms"
                 "  workers %s  batch %s",
                 elapsed, config_.run.duration_s, static_cast<unsigned long long>(offered),
                 static_cast<unsigned long long>(completed), attainment,
@@ -172,15 +186,17 @@ void LiveRun::supervise_run() {
       stop_requests_seen = g_stop_requests;
       interrupted_ = true;
       if (stop_requests_seen == 1) {
-        std::fprintf(stderr, "%spipescale run: stopping (the Client drains what is in flight; Ctrl-C again to kill)\n",
-                     tty_ ? "\n" : "");
+        std::fprintf(stderr,
+                     "%spipescale run: %s: stopping (the Client drains what is in flight; Ctrl-C again to stop at "
+                     "once)\n",
+                     tty_ ? "\n" : "", stop_signal_name());
         stopping_ = true;
         set_run_phase(RunPhase::kStop);
       } else {
-        std::fprintf(stderr, "pipescale run: killing every role\n");
-        for (const Child& child : children_) {
-          if (child.running) ::kill(child.pid, SIGKILL);
-        }
+        // Every role exits now; the Client counts what is still in flight as failed and publishes
+        // its figures first, so the results hold everything it knows (shut_down() kills a role
+        // that has not exited within three seconds, or at a third request).
+        std::fprintf(stderr, "pipescale run: stopping at once (Ctrl-C again to kill every role)\n");
         return;
       }
     }
@@ -205,13 +221,20 @@ void LiveRun::supervise_run() {
 void LiveRun::shut_down() {
   board_.control->shutdown.set(1);
   ring_all();
-  const std::int64_t give_up = ipc::monotonic_ns() + 10 * kSecond;
+  std::int64_t give_up = ipc::monotonic_ns() + 10 * kSecond;
+  bool hurried = false;
   for (;;) {
     reap();
     bool any = false;
     for (const Child& child : children_) any = any || child.running;
     if (!any) break;
-    if (ipc::monotonic_ns() > give_up || g_stop_requests > 1) {
+    if (g_stop_requests > 1 && !hurried) {
+      // A second stop request: three seconds for every role to publish and exit (parked processes
+      // on a busy machine take a while to be scheduled), then they are killed.
+      hurried = true;
+      give_up = std::min(give_up, ipc::monotonic_ns() + 3 * kSecond);
+    }
+    if (ipc::monotonic_ns() > give_up || g_stop_requests > 2) {
       for (Child& child : children_) {
         if (!child.running) continue;
         note_failure(child, "did not exit when told to and was killed");
@@ -235,11 +258,9 @@ void LiveRun::cleanup() {
     child.running = false;
   }
   segment_.reset();  // the creator's handle removes the segment
-  if (!socket_dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(socket_dir_, ignored);
-    socket_dir_.clear();
-  }
+  private_.reset();  // the roles' config copy and the gRPC sockets
+  socket_dir_.clear();
+  if (discard_dir_) release_results_dir(claimed_dir_);
 }
 
 }  // namespace pipescale::engine

@@ -9,6 +9,7 @@
 #include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/results.hpp"
+#include "engine/runtime/results_dir.hpp"
 #include "engine/runtime/run_settings.hpp"
 #include "engine/runtime/run_summary.hpp"
 
@@ -79,11 +80,15 @@ int simulate(const SimulateOptions& options) {
   auto config = preflight(options.config, overrides, options.duration_s, "simulate");
   if (!config) return kExitBadInput;
 
-  const std::filesystem::path dir = options.out_dir.empty() ? default_results_dir("sim-") : options.out_dir;
+  const ClaimOutcome claim = claim_results_dir(options.out_dir, "sim-");
+  if (!claim.dir) {
+    std::fprintf(stderr, "pipescale simulate: %s\n", claim.refusal.message.c_str());
+    return claim.refusal.bad_input ? kExitBadInput : kExitSetup;
+  }
   std::printf("pipescale simulate: %zu processes on a virtual clock, hop delay %.1f us, results in %s\n",
-              make_topology(*config).processes.size(), config->simulate.hop_delay_us, dir.string().c_str());
+              make_topology(*config).processes.size(), config->simulate.hop_delay_us, claim.dir->path.string().c_str());
   std::fflush(stdout);
-  auto made = create_results_dir(dir, *config);
+  auto made = create_results_dir(claim.dir->path, *config);
   if (!made) {
     std::fprintf(stderr, "pipescale simulate: %s\n", made.error().message.c_str());
     return kExitSetup;

@@ -13,6 +13,7 @@
 #include "engine/runtime/exit_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/results.hpp"
+#include "engine/runtime/results_dir.hpp"
 #include "engine/runtime/run_summary.hpp"
 #include "engine/runtime/sweep_table.hpp"
 #include "engine/simulate/simulate_command.hpp"
@@ -269,13 +270,12 @@ int sweep(const SweepOptions& options) {
   const auto points = preflight_all(options);
   if (!points) return kExitBadInput;
 
-  const std::filesystem::path dir = options.out_dir.empty() ? default_results_dir("sweep-") : options.out_dir;
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    std::fprintf(stderr, "pipescale sweep: cannot create %s: %s\n", dir.string().c_str(), error.message().c_str());
-    return kExitSetup;
+  const ClaimOutcome claim = claim_results_dir(options.out_dir, "sweep-");
+  if (!claim.dir) {
+    std::fprintf(stderr, "pipescale sweep: %s\n", claim.refusal.message.c_str());
+    return claim.refusal.bad_input ? kExitBadInput : kExitSetup;
   }
+  const std::filesystem::path dir = claim.dir->path;
   std::string keys;
   for (const SweepParam& param : options.params) keys.append(keys.empty() ? "" : " x ").append(param.key);
   std::printf("pipescale sweep: %s, %zu points x %zu replications, %s, results in %s\n", keys.c_str(), points->size(),

@@ -1,12 +1,14 @@
 #include "roles/client/client.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace pipescale::roles {
 namespace {
 
 constexpr std::int64_t kLateSendNs = 1'000'000;
+constexpr std::int64_t kNoSendNs = std::numeric_limits<std::int64_t>::max();  // the trace has ended
 
 std::size_t reason_index(schema::DropReason reason) {
   const auto index = static_cast<std::size_t>(reason);
@@ -46,13 +48,12 @@ void Client::start(std::int64_t start_ns, std::int64_t end_ns) {
     if (!sending_) sending_ended_ns_ = start_ns;
     return;
   }
+  // The run lasts until end_ns whatever the trace: when it ends sooner, nothing more is sent (a
+  // rate trace's final rate holds, and that final rate is 0 once its arrivals have run out).
   const auto first = source_.next_ns();
-  sending_ = first.has_value() && start_ns + *first < end_ns;
-  if (sending_) {
-    next_send_ns_ = start_ns + *first;
-  } else {
-    sending_ended_ns_ = start_ns;
-  }
+  sending_ = start_ns < end_ns;
+  next_send_ns_ = first.has_value() ? start_ns + *first : kNoSendNs;
+  if (!sending_) sending_ended_ns_ = start_ns;
 }
 
 void Client::stop_sending(std::int64_t now_ns) {
@@ -82,14 +83,10 @@ std::size_t Client::do_work(std::int64_t now_ns) {
   return static_cast<std::size_t>(sends);
 }
 
-void Client::advance_open(std::int64_t now_ns) {
+void Client::advance_open(std::int64_t /*now_ns*/) {
   const auto next = source_.next_ns();
-  if (!next.has_value() || start_ns_ + *next >= end_ns_) {
-    sending_ = false;
-    sending_ended_ns_ = std::max(now_ns, std::min(end_ns_, next.has_value() ? start_ns_ + *next : now_ns));
-    return;
-  }
-  next_send_ns_ = start_ns_ + *next;
+  // A trace that has ended sends nothing more; sending still ends at end_ns (do_work).
+  next_send_ns_ = next.has_value() ? start_ns_ + *next : kNoSendNs;
 }
 
 // The next ready user sends now; latency is measured from this actual send.

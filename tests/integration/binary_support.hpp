@@ -103,6 +103,7 @@ class Pipescale {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        signaled_ = WIFSIGNALED(status);
         return *exit_status_;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -113,6 +114,8 @@ class Pipescale {
     return -1;
   }
 
+  // It was ended by a signal's default action (a shell shows 128 + the signal), not by exit().
+  [[nodiscard]] bool signaled() const { return signaled_; }
   [[nodiscard]] std::string out() const { return read_text(stdout_); }
   [[nodiscard]] std::string err() const { return read_text(stderr_); }
 
@@ -121,6 +124,7 @@ class Pipescale {
   fs::path stderr_;
   pid_t pid_ = -1;
   std::optional<int> exit_status_;
+  bool signaled_ = false;
 };
 
 }  // namespace pipescale::test

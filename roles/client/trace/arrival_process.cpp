@@ -1,5 +1,6 @@
 #include "roles/client/trace/arrival_process.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -17,7 +18,11 @@ Result<ArrivalProcess> ArrivalProcess::create(const WorkloadTrace& trace, const 
 }
 
 ArrivalProcess::ArrivalProcess(const WorkloadTrace& trace, const ArrivalOptions& options)
-    : duration_s_(trace.duration_s()), duration_ns_(trace.duration_ns()), kind_(options.kind), random_(options.seed) {
+    : duration_s_(trace.duration_s()),
+      duration_ns_(trace.duration_ns()),
+      kind_(options.kind),
+      random_(options.seed),
+      repeat_(options.repeat) {
   if (kind_ == ArrivalKind::kGamma) gamma_shape_ = 1.0 / (options.gamma_cv * options.gamma_cv);
   double operational = 0.0;
   const auto& points = trace.points();
@@ -27,6 +32,7 @@ ArrivalProcess::ArrivalProcess(const WorkloadTrace& trace, const ArrivalOptions&
     const double end_s = i + 1 < points.size() ? points[i + 1].time_s : duration_s_;
     operational += rate * (end_s - points[i].time_s);
   }
+  cycle_operational_ = operational;
 }
 
 double ArrivalProcess::operational_end(std::size_t segment) const {
@@ -52,23 +58,30 @@ std::optional<std::int64_t> ArrivalProcess::next_ns() {
   if (ended_) return std::nullopt;
   operational_ += draw_interval();
   first_ = false;
-  // Skip zero-rate segments and those the target lies beyond.
-  while (segment_ < segments_.size() &&
-         (segments_[segment_].rate_rps <= 0.0 || operational_ > operational_end(segment_))) {
-    ++segment_;
-  }
-  if (segment_ == segments_.size()) {
-    ended_ = true;
-    return std::nullopt;
+  for (;;) {
+    // Skip zero-rate segments and those the target lies beyond.
+    while (segment_ < segments_.size() &&
+           (segments_[segment_].rate_rps <= 0.0 || operational_ > operational_end(segment_))) {
+      ++segment_;
+    }
+    if (segment_ < segments_.size()) break;
+    if (!repeat_ || !(cycle_operational_ > 0.0) || duration_ns_ <= 0) {
+      ended_ = true;
+      return std::nullopt;
+    }
+    // Repeated: the same trace again, one duration later; the interval carries over, with no reset.
+    operational_ -= cycle_operational_;
+    segment_ = 0;
+    cycle_start_ns_ += duration_ns_;
   }
   const Segment& seg = segments_[segment_];
   const double t_s = seg.start_s + (operational_ - seg.operational_start) / seg.rate_rps;
   const std::int64_t t_ns = std::llround(t_s * 1e9);
-  if (t_ns >= duration_ns_) {
+  if (t_ns >= duration_ns_ && !repeat_) {
     ended_ = true;
     return std::nullopt;
   }
-  return t_ns;
+  return cycle_start_ns_ + std::min(t_ns, duration_ns_);
 }
 
 }  // namespace pipescale::roles

@@ -33,6 +33,9 @@ struct ArrivalOptions {
   double gamma_cv = 1.0;  // used by kGamma only; in (0, kMaxGammaCv]
   std::uint64_t seed = 1;
   double rate_scale = 1.0;  // multiplies every rate of the trace; >= 0
+  // Replays the trace cyclically (client.repeat): after its end it starts again, one trace
+  // duration later, and the sequence never ends (the run's length ends it).
+  bool repeat = false;
 };
 
 class ArrivalProcess {
@@ -66,6 +69,9 @@ class ArrivalProcess {
   std::size_t segment_ = 0;   // the segment of the last arrival; only moves forward
   bool first_ = true;
   bool ended_ = false;
+  bool repeat_ = false;
+  double cycle_operational_ = 0.0;   // Lambda over one whole trace
+  std::int64_t cycle_start_ns_ = 0;  // where the current repetition starts
 };
 
 }  // namespace pipescale::roles

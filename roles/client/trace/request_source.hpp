@@ -18,7 +18,8 @@ class RequestSource {
   // Open loop at a rate (implicit: an ArrivalProcess is the common case).
   RequestSource(ArrivalProcess arrivals) : source_(std::move(arrivals)) {}  // NOLINT(google-explicit-constructor)
   // Each request at its time in the trace.
-  explicit RequestSource(RequestTrace trace) : source_(Replay{std::move(trace), 0}) {}
+  // Each request at its time in the trace (cyclically when the trace has a period_ns).
+  explicit RequestSource(RequestTrace trace) : source_(Replay{std::move(trace), 0, 0}) {}
   // Nothing to send (a closed-loop Client, whose users decide when to send).
   static RequestSource none() { return RequestSource(RequestTrace{}); }
 
@@ -32,6 +33,7 @@ class RequestSource {
   struct Replay {
     RequestTrace trace;
     std::size_t next = 0;
+    std::int64_t cycle_start_ns = 0;
   };
   std::variant<ArrivalProcess, Replay> source_;
 };

@@ -21,6 +21,7 @@ struct TokenCounts {
 struct RequestTrace {
   std::vector<std::int64_t> times_ns;  // non-decreasing; relative to the trace's start
   std::vector<TokenCounts> tokens;     // empty, or one per time
+  std::int64_t period_ns = 0;          // > 0: replayed cyclically, cycle k at k * period_ns (client.repeat)
 };
 
 // `requests`: a `time_s` column (the first, when there is no header) and any further columns;

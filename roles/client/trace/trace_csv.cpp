@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/text/printable.hpp"
+
 namespace pipescale::roles {
 namespace {
 
@@ -43,9 +45,9 @@ bool TraceCsvReader::next(TraceLine& line) {
 }
 
 std::string TraceCsvReader::error(std::size_t line, std::size_t column, std::string_view message) const {
-  std::string text(source_);
+  std::string text = printable(source_);
   text.append(":").append(std::to_string(line)).append(":").append(std::to_string(column)).append(": ");
-  return text.append(message);
+  return text.append(printable(message));
 }
 
 bool parse_finite_number(std::string_view text, double& out) {

@@ -9,16 +9,24 @@
 namespace pipescale::roles {
 namespace {
 
+// Repeated, a rate trace keeps its own length (the period); one without a length (a single row)
+// is a constant rate, the same repeated or not, and takes the run's.
+std::optional<double> rate_duration_s(const std::vector<TracePoint>& points, const TraceSpec& spec) {
+  if (!spec.repeat || points.size() < 2) return spec.run_duration_s;
+  return std::nullopt;
+}
+
 Result<LoadedTrace> rate_trace(const std::vector<TracePoint>& points, std::string_view source_name,
                                const TraceSpec& spec) {
-  auto trace = WorkloadTrace::from_points(window_points(points, spec.window), source_name, spec.run_duration_s);
+  const auto windowed = window_points(points, spec.window);
+  auto trace = WorkloadTrace::from_points(windowed, source_name, rate_duration_s(windowed, spec));
   if (!trace) return trace.error();
   return LoadedTrace(std::move(*trace));
 }
 
 Result<LoadedTrace> request_trace(const RequestTrace& trace, std::string_view source_name, const TraceSpec& spec) {
   std::optional<std::int64_t> end_ns;
-  if (spec.run_duration_s) end_ns = std::llround(*spec.run_duration_s * 1e9);
+  if (spec.run_duration_s && !spec.repeat) end_ns = std::llround(*spec.run_duration_s * 1e9);
   RequestTrace windowed = window_requests(trace, spec.window, end_ns);
   if (windowed.times_ns.empty()) {
     return Error{std::string(source_name) + ": no request falls in the window replayed (client.start_s " +
@@ -26,10 +34,26 @@ Result<LoadedTrace> request_trace(const RequestTrace& trace, std::string_view so
                  (spec.window.duration_s ? format_number(*spec.window.duration_s) : std::string("to the end")) +
                  ", within run.duration_s after client.time_scale)"};
   }
+  if (spec.repeat) {
+    windowed.period_ns = repeat_period_ns(windowed, spec.window);
+    if (windowed.period_ns <= 0) {
+      return Error{std::string(source_name) +
+                   ": client.repeat: a trace of one request has no period; give client.duration_s, the window's "
+                   "length, as the period"};
+    }
+  }
   return LoadedTrace(std::move(windowed));
 }
 
 }  // namespace
+
+std::int64_t repeat_period_ns(const RequestTrace& trace, const TraceWindow& window) {
+  if (window.duration_s) return std::llround(*window.duration_s * window.time_scale * 1e9);
+  const std::size_t n = trace.times_ns.size();
+  if (n < 2) return 0;
+  const std::int64_t span = trace.times_ns.back() - trace.times_ns.front();
+  return trace.times_ns.back() + span / static_cast<std::int64_t>(n - 1);
+}
 
 std::vector<TracePoint> window_points(const std::vector<TracePoint>& points, const TraceWindow& window) {
   const double start = window.start_s;
@@ -70,7 +94,7 @@ RequestTrace window_requests(const RequestTrace& trace, const TraceWindow& windo
 Result<LoadedTrace> parse_trace(std::string_view text, std::string_view source_name, const TraceSpec& spec) {
   switch (spec.format) {
     case TraceFormat::kRate: {
-      if (spec.window.whole()) {
+      if (spec.window.whole() && !spec.repeat) {
         auto trace = WorkloadTrace::parse(text, source_name, spec.run_duration_s);
         if (!trace) return trace.error();
         return LoadedTrace(std::move(*trace));

@@ -41,7 +41,16 @@ struct TraceSpec {
   FunctionSelection functions;  // azure_functions only
   // The run's length: a rate trace's final rate holds until then; later requests are cut off.
   std::optional<double> run_duration_s;
+  // Replayed cyclically (client.repeat): the trace keeps its own length, which is the period (a
+  // rate trace's final row's time or its window's end; a request trace's, repeat_period_ns()), and
+  // the run's length ends the replay instead.
+  bool repeat = false;
 };
+
+// A request trace's period when repeated: the window's length when it has an end, else the last
+// request's time plus the mean gap between requests (so the cycle keeps the trace's density).
+// 0 for a trace of one request without a window: it has no period.
+std::int64_t repeat_period_ns(const RequestTrace& trace, const TraceWindow& window);
 
 using LoadedTrace = std::variant<WorkloadTrace, RequestTrace>;
 

@@ -66,6 +66,13 @@ TEST_F(ConfigClientTest, DefaultsToARateTraceReplayedWholeOpenLoop) {
   EXPECT_EQ(config.client.duration_s, 0.0);
   EXPECT_EQ(config.client.users, 1);
   EXPECT_EQ(config.client.think_ms, 0.0);
+  EXPECT_FALSE(config.client.repeat);
+}
+
+TEST_F(ConfigClientTest, ReadsRepeatForEveryFormat) {
+  EXPECT_TRUE(load("trace_path = \"rate.csv\"\nrepeat = true\n").client.repeat);
+  EXPECT_TRUE(
+      load("trace_path = \"llm.csv\"\ntrace_format = \"azure_llm\"\nduration_s = 10\nrepeat = true\n").client.repeat);
 }
 
 TEST_F(ConfigClientTest, ReadsEveryFormatAndTheWindow) {
@@ -95,7 +102,7 @@ TEST_F(ConfigClientTest, WritesTheNewKeysSoThatTheyLoadBackEqual) {
   for (const std::string& client :
        {std::string(
             "trace_path = \"functions.csv\"\ntrace_format = \"azure_functions\"\ntrace_functions = [\"f1\", \"f2\"]\n"
-            "time_scale = 0.25\nstart_s = 30\nduration_s = 60\n"),
+            "time_scale = 0.25\nstart_s = 30\nduration_s = 60\nrepeat = true\n"),
         std::string(
             "trace_path = \"functions.csv\"\ntrace_format = \"azure_functions\"\ntrace_functions = \"top:2\"\n"),
         std::string("mode = \"closed\"\nusers = 3\nthink_ms = 1\n")}) {

@@ -446,14 +446,30 @@ TEST_F(ConfigTest, WritesTheEffectiveConfigThatLoadsBackEqual) {
 
 TEST_F(ConfigTest, WritesEveryDefaultIntoTheEffectiveConfig) {
   const std::string toml = to_toml(load(kMinimal));
-  for (const char* line : {"duration_s = 60.0",    "seed = 1",          "slo_ms = 200.0",
-                           "transport = \"shm\"",  "warmup_s = 0.0",    "arrival = \"poisson\"",
-                           "arrival_cv = 1.0",     "rate_scale = 1.0",  "enabled = true",
-                           "interval_ms = 1000.0", "headroom = 1.2",    "scale_down_delay_s = 10.0",
-                           "name = \"stage1\"",    "workers_min = 1",   "workers_max = 4",
-                           "max_batch = 4",        "warmup_ms = 0.0",   "policy = \"spread\"",
-                           "smt = \"avoid\"",      "numa_node = -1",    "cpus = \"\"",
-                           "dedicated = false",    "hop_delay_us = 0.0"}) {
+  for (const char* line : {"duration_s = 60.0",
+                           "seed = 1",
+                           "slo_ms = 200.0",
+                           "transport = \"shm\"",
+                           "warmup_s = 0.0",
+                           "arrival = \"poisson\"",
+                           "arrival_cv = 1.0",
+                           "rate_scale = 1.0",
+                           "repeat = false",
+                           "enabled = true",
+                           "interval_ms = 1000.0",
+                           "headroom = 1.2",
+                           "scale_down_delay_s = 10.0",
+                           "name = \"stage1\"",
+                           "workers_min = 1",
+                           "workers_max = 4",
+                           "max_batch = 4",
+                           "warmup_ms = 0.0",
+                           "policy = \"spread\"",
+                           "smt = \"avoid\"",
+                           "numa_node = -1",
+                           "cpus = \"\"",
+                           "dedicated = false",
+                           "hop_delay_us = 0.0"}) {
     EXPECT_THAT(toml, HasSubstr(std::string("\n") + line + "\n"));
   }
 }

@@ -151,5 +151,37 @@ TEST(ArrivalProcess, RefusesAGammaCvOutsideItsRange) {
   }
 }
 
+TEST(ArrivalProcess, RepeatsATraceCyclicallyWithItsCountEachTime) {
+  // 10 requests/s for 1 s, then nothing until the trace ends at 2 s: evenly spaced, each
+  // repetition holds exactly 10 arrivals, in its first second.
+  auto trace = WorkloadTrace::from_points({{0.0, 10.0}, {1.0, 0.0}, {2.0, 0.0}}, "test", std::nullopt);
+  ASSERT_TRUE(trace.ok()) << trace.error().message;
+  ArrivalOptions options{ArrivalKind::kUniform, 1.0, 7, 1.0};
+  options.repeat = true;
+  auto process = ArrivalProcess::create(*trace, options);
+  ASSERT_TRUE(process.ok());
+  std::vector<int> per_cycle(5, 0);
+  std::int64_t previous = -1;
+  for (int i = 0; i < 50; ++i) {
+    const auto t = process->next_ns();
+    ASSERT_TRUE(t.has_value()) << i;
+    ASSERT_GE(*t, previous);
+    previous = *t;
+    EXPECT_LT(*t % (2 * kNsPerS), kNsPerS) << "arrival " << i << " at " << *t;
+    ++per_cycle[static_cast<std::size_t>(*t / (2 * kNsPerS))];
+  }
+  EXPECT_EQ(per_cycle, (std::vector<int>{10, 10, 10, 10, 10}));
+}
+
+TEST(ArrivalProcess, EndsARepeatedTraceThatSendsNothing) {
+  auto trace = WorkloadTrace::from_points({{0.0, 0.0}, {1.0, 0.0}}, "test", std::nullopt);
+  ASSERT_TRUE(trace.ok());
+  ArrivalOptions options;
+  options.repeat = true;
+  auto process = ArrivalProcess::create(*trace, options);
+  ASSERT_TRUE(process.ok());
+  EXPECT_FALSE(process->next_ns().has_value());
+}
+
 }  // namespace
 }  // namespace pipescale::roles

@@ -231,7 +231,7 @@ TEST_F(ClientTest, AccountsForEveryRequestExactlyOnceAndThenIsFinished) {
 // Sending ends with the last request (the next one would fall past the trace); the drain timeout
 // runs from there.
 TEST_F(ClientTest, FinishesAfterTheDrainTimeoutAndCountsWhatNeverCameBackAsFailed) {
-  const std::int64_t sending_ended = intended_times().back();
+  const std::int64_t sending_ended = kStart + kTraceNs;  // the run's end, not the last send
   send_all();
   give_back(sent()[0], schema::Outcome::Completed);
   give_back(sent()[1], schema::Outcome::Completed);
@@ -246,6 +246,20 @@ TEST_F(ClientTest, FinishesAfterTheDrainTimeoutAndCountsWhatNeverCameBackAsFaile
   EXPECT_EQ(stats_->failures_unreturned.get(), 3u);
   EXPECT_EQ(accounted(), kRequests);
   EXPECT_EQ(stats_->outstanding.get(), 0);
+}
+
+TEST_F(ClientTest, KeepsTheRunGoingUntilItsEndWhenTheTraceEndsSooner) {
+  constexpr std::int64_t kRunNs = 10 * kTraceNs;  // the trace's five requests, then nothing
+  client_->start(kStart, kStart + kRunNs);
+  run_until(kStart + kTraceNs + kHop);
+  ASSERT_EQ(sent().size(), kRequests);
+  for (const auto& request : sent()) give_back(request, schema::Outcome::Completed);
+  run_until(kStart + kRunNs - 1);
+  EXPECT_FALSE(client_->finished(world_.clock.now_ns()));
+  run_until(kStart + kRunNs);
+  EXPECT_TRUE(client_->finished(world_.clock.now_ns()));
+  EXPECT_EQ(sent().size(), kRequests);
+  EXPECT_EQ(stats_->completed.get(), kRequests);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <string>
 #include <variant>
 
+#include "roles/client/trace/request_source.hpp"
+
 namespace pipescale::roles {
 namespace {
 
@@ -104,6 +106,60 @@ TEST(TraceLoader, NamesAMissingFile) {
   auto trace = load_trace(spec);
   ASSERT_FALSE(trace.ok());
   EXPECT_THAT(trace.error().message, HasSubstr("no/such/requests.csv: cannot open"));
+}
+
+// client.repeat: the first `count` send times of the source, in ms.
+std::vector<std::int64_t> first_sends_ms(RequestTrace trace, std::size_t count) {
+  RequestSource source(std::move(trace));
+  std::vector<std::int64_t> times;
+  while (times.size() < count) {
+    const auto t = source.next_ns();
+    if (!t) break;
+    times.push_back(*t / kMs);
+  }
+  return times;
+}
+
+TraceSpec repeated(TraceFormat format, TraceWindow window, double run_s) {
+  TraceSpec spec = spec_of(format, window, run_s);
+  spec.repeat = true;
+  return spec;
+}
+
+TEST(TraceLoader, RepeatsARequestTraceWithItsWindowAsThePeriod) {
+  // 0, 1 and 2 s of the window [0, 3), again from 3 s, 6 s, ...: the run's 10 s do not cut it.
+  const RequestTrace trace = requests(kRequests, repeated(TraceFormat::kRequests, {1.0, 0.0, 3.0}, 10.0));
+  EXPECT_EQ(trace.period_ns, 3000 * kMs);
+  EXPECT_THAT(first_sends_ms(trace, 8), ElementsAre(0, 1000, 2000, 3000, 4000, 5000, 6000, 7000));
+}
+
+TEST(TraceLoader, RepeatsARequestTraceWithoutAWindowOneMeanGapAfterItsLastRequest) {
+  // Requests at 0 .. 5 s, 1 s apart: the period is 6 s, so 6 s comes 1 s after 5 s.
+  const RequestTrace trace = requests(kRequests, repeated(TraceFormat::kRequests, {}, 3.0));
+  EXPECT_EQ(trace.period_ns, 6000 * kMs);
+  EXPECT_THAT(first_sends_ms(trace, 8), ElementsAre(0, 1000, 2000, 3000, 4000, 5000, 6000, 7000));
+}
+
+TEST(TraceLoader, RepeatsEachRequestsTokensWithIt) {
+  const std::string llm =
+      "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+      "2024-05-10 00:00:00,10,1\n2024-05-10 00:00:01,20,2\n";
+  RequestSource source(requests(llm, repeated(TraceFormat::kAzureLlm, {}, 60.0)));
+  EXPECT_EQ(source.tokens(2), (TokenCounts{10, 1}));
+  EXPECT_EQ(source.tokens(5), (TokenCounts{20, 2}));
+}
+
+TEST(TraceLoader, RefusesToRepeatASingleRequestWithoutAWindow) {
+  auto trace = parse_trace("time_s\n1\n", "t.csv", repeated(TraceFormat::kRequests, {}, 10.0));
+  ASSERT_FALSE(trace.ok());
+  EXPECT_THAT(trace.error().message, HasSubstr("t.csv: client.repeat: a trace of one request has no period"));
+}
+
+TEST(TraceLoader, ARepeatedRateTraceKeepsItsOwnLengthAsThePeriod) {
+  const WorkloadTrace trace = rate("time_s,rate_rps\n0,100\n2,0\n", repeated(TraceFormat::kRate, {}, 10.0));
+  EXPECT_DOUBLE_EQ(trace.duration_s(), 2.0);
+  // A single row is a constant rate, the same repeated or not: it takes the run's length.
+  EXPECT_DOUBLE_EQ(rate("time_s,rate_rps\n0,100\n", repeated(TraceFormat::kRate, {}, 10.0)).duration_s(), 10.0);
 }
 
 }  // namespace

@@ -136,6 +136,13 @@ TEST(WorkloadTrace, RefusesANegativeRate) {
               HasSubstr("trace.csv:3:3: rate_rps '-1': expected a finite rate >= 0"));
 }
 
+TEST(WorkloadTrace, EscapesANulByteSoThatTheMessageIsWhole) {
+  constexpr char kText[] = "time_s,rate_rps\n0,100\n5,1\0x\n";
+  const std::string error = parse_error(std::string(kText, sizeof kText - 1));
+  EXPECT_EQ(error.find('\0'), std::string::npos);
+  EXPECT_THAT(error, HasSubstr("trace.csv:3:3: rate_rps '1\\0x': expected a finite number"));
+}
+
 TEST(WorkloadTrace, RefusesASingleRowWithoutADuration) {
   EXPECT_THAT(parse_error("time_s,rate_rps\n0,100\n"), HasSubstr("no length"));
 }
