@@ -13,7 +13,9 @@ constexpr const char* kRunHelp =
     "write the results folder (config.toml, manifest.json, placement.json, summary.json, timeseries.csv, stages.csv,\n"
     "tensorboard/, logs/)\n"
     "and print a summary. Ctrl-C stops early and still writes the results. Exit status: 0 done, 1 a role\n"
-    "failed, 2 bad configuration (nothing started), 3 set-up failed, 130 interrupted.";
+    "failed, 2 bad configuration (nothing started), 3 set-up failed, 4 the summary holds invalid figures (data lost "
+    "on\n"
+    "a corrupt ring, or a figure failed its checks: summary.json says which), 130 interrupted.";
 
 class RunCommand final : public Subcommand {
  public:

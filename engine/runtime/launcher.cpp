@@ -126,7 +126,9 @@ int LiveRun::finish(RunRecord& record) {
   record.interrupted = interrupted_;
   record.failures = failures_;
   record.elapsed_s = start_ns_ == 0 ? 0.0 : static_cast<double>(ipc::monotonic_ns() - start_ns_) / 1e9;
-  auto table = write_results(record);
+  note_data_losses(record);
+  FigureValidity validity;
+  auto table = write_results(record, &validity);
   if (!table) {
     std::fprintf(stderr, "pipescale run: %s\n", table.error().message.c_str());
     return kExitSetup;
@@ -134,7 +136,13 @@ int LiveRun::finish(RunRecord& record) {
   std::printf("%s", table->c_str());
   std::fflush(stdout);
   if (!failures_.empty()) return kExitFailed;
-  return interrupted_ ? kExitInterrupted : kExitOk;
+  if (interrupted_) return kExitInterrupted;
+  if (!validity.valid()) {
+    std::fprintf(stderr, "pipescale run: %zu figure check%s failed; the summary marks the figures invalid\n",
+                 validity.invalid_reasons.size(), validity.invalid_reasons.size() == 1 ? "" : "s");
+    return kExitInvalidFigures;
+  }
+  return kExitOk;
 }
 
 Status LiveRun::create_out_dir() {

@@ -72,6 +72,7 @@ class LiveRun {
   void shut_down();
   void print_progress(std::int64_t now);
   void note_failure(const Child& child, const std::string& how);
+  void note_data_losses(RunRecord& record) const;
   void cleanup();
 
   const LaunchOptions& options_;
@@ -88,6 +89,7 @@ class LiveRun {
   std::vector<std::string> failures_;
   bool interrupted_ = false;
   bool stopping_ = false;
+  RunPhase run_phase_ = RunPhase::kSetup;  // what set_run_phase wrote last
   std::int64_t start_ns_ = 0;
   std::int64_t end_ns_ = 0;
   std::int64_t next_progress_ns_ = 0;
