@@ -48,6 +48,8 @@ struct RingOptions {
   std::uint64_t max_payload_bytes = 0;
 };
 
+inline constexpr std::uint64_t kMinRingCapacityBytes = 1024;
+
 // Lays out a ring in zeroed shared memory of ring_bytes(capacity) bytes, before it is published
 // to other processes. Refuses a capacity that is not a power of two or a bad maximum.
 Result<RingControl*> init_ring(void* memory, const RingOptions& options);

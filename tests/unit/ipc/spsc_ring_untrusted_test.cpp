@@ -235,5 +235,17 @@ TEST(SpscRingUntrusted, ASavedTailMoreThanACapacityAheadOfTheHeadIsCorruptOnAtta
   EXPECT_EQ(writer.try_claim(16, payload), RingStatus::kBroken);
 }
 
+// Found by fuzz_ring (tests/fuzz/corpus/fuzz_ring/crash-capacity-4): a control block claiming a
+// 4-byte data area passed attach_ring, and poll() then skipped forever.
+TEST(SpscRingUntrusted, AttachRefusesACapacityBelowTheSmallestRing) {
+  LocalRing ring;
+  const std::uint64_t region = ring_bytes(ring.capacity());
+  ring.control().config.capacity_bytes = 4;
+  ring.control().config.max_payload_bytes = 0;
+  auto attached = attach_ring(&ring.control(), region);
+  ASSERT_FALSE(attached.ok());
+  EXPECT_THAT(attached.error().message, ::testing::HasSubstr("ring capacity 4 does not fit"));
+}
+
 }  // namespace
 }  // namespace pipescale::ipc
