@@ -75,6 +75,14 @@ Result<ipc::Channel*> ShmTransport::connect(const std::string& endpoint) {
 
 std::size_t ShmTransport::poll(std::int64_t now_ns) { return server_->poll(now_ns) + client_->poll(now_ns); }
 
+std::uint64_t ShmTransport::data_losses() const {
+  return ipc::counter_value(client_->counters().data_loss) + ipc::counter_value(server_->counters().data_loss);
+}
+
+std::string ShmTransport::data_loss_region() const {
+  return client_->data_loss_region().empty() ? server_->data_loss_region() : client_->data_loss_region();
+}
+
 bool ShmTransport::has_work() const { return server_->has_work() || client_->has_work(); }
 
 std::int64_t ShmTransport::next_timer_ns() const {

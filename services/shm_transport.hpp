@@ -41,6 +41,8 @@ class ShmTransport final : public Transport {
   [[nodiscard]] bool has_work() const override;
   [[nodiscard]] std::int64_t next_timer_ns() const override;
   [[nodiscard]] ipc::DoorbellLayout* doorbell() const override { return doorbell_; }
+  [[nodiscard]] std::uint64_t data_losses() const override;
+  [[nodiscard]] std::string data_loss_region() const override;
 
   // For counters and tests.
   [[nodiscard]] ipc::RpcClient& client() { return *client_; }

@@ -56,6 +56,11 @@ class Transport {
   // What a parked runner sleeps on: every arrival, on any of this transport's links, rings it.
   [[nodiscard]] virtual ipc::DoorbellLayout* doorbell() const = 0;
 
+  // Connections closed because a ring of theirs was found corrupt (DATA_LOSS), and the region of
+  // the first such ring: read off the call path, to report it once. None on a transport without rings.
+  [[nodiscard]] virtual std::uint64_t data_losses() const { return 0; }
+  [[nodiscard]] virtual std::string data_loss_region() const { return {}; }
+
  protected:
   Transport() = default;
 };

@@ -94,7 +94,9 @@ std::int64_t LatencyHistogram::value_at_percentile(double percentile) const {
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];
     if (seen >= rank) {
-      return std::clamp(bucket_highest_ns(static_cast<std::int64_t>(i)), min_ns_, max_ns_);
+      // Not std::clamp: bounds merged from shared memory (merge_counts) may come in the wrong
+      // order, which clamp does not allow; the result is then checked as a figure, not trusted.
+      return std::max(std::min(bucket_highest_ns(static_cast<std::int64_t>(i)), max_ns_), min_ns_);
     }
   }
   return max_ns_;

@@ -14,8 +14,9 @@ constexpr const char* kRunHelp =
     "tensorboard/, logs/)\n"
     "and print a summary. Ctrl-C (or SIGTERM) stops early and still writes the results, marked interrupted; a\n"
     "second Ctrl-C stops every role at once; a stop before the first request is sent keeps nothing. Exit status:\n"
-    "0 done, 1 a role failed, 2 bad configuration or a non-empty --out (nothing started), 3 set-up failed,\n"
-    "130 interrupted by SIGINT, 143 by SIGTERM.";
+    "0 done, 1 a role failed (and was not replaced) or the Client died, 2 bad configuration or a non-empty --out\n"
+    "(nothing started), 3 set-up failed, 4 the summary holds invalid figures (data lost on a corrupt ring, or a\n"
+    "figure failed its checks: summary.json says which), 130 interrupted by SIGINT, 143 by SIGTERM.";
 
 class RunCommand final : public Subcommand {
  public:

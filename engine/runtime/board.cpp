@@ -149,13 +149,13 @@ Result<Board> lay_out_board(const Topology& topology, const BoardSize& size, All
       case RoleKind::kClient: {
         auto* stats = new (*region) roles::ClientStats();
         stats->row_capacity.set(rows);
-        new (stats->rows().data()) roles::ClientRow[rows]();
+        new (stats->rows(rows).data()) roles::ClientRow[rows]();
         break;
       }
       case RoleKind::kFrontend: {
         auto* stats = new (*region) roles::FrontendStats();
         stats->row_capacity.set(rows);
-        new (stats->rows().data()) roles::FrontendRow[rows]();
+        new (stats->rows(rows).data()) roles::FrontendRow[rows]();
         break;
       }
       case RoleKind::kWorker: new (*region) roles::WorkerStats(); break;
@@ -169,6 +169,7 @@ Result<Board> lay_out_board(const Topology& topology, const BoardSize& size, All
     place_timeline(board, process, *timeline);
   }
   board.timeline_capacity = size.timeline_records;
+  board.row_capacity = rows;
   board.request_log_bytes = roles::RequestLogTable::bytes_for(size.request_log_entries, size.stage_count);
   auto log = allocate(kRequestLogRegion, board.request_log_bytes);
   if (!log) return Error{"stats board: " + log.error().message};
@@ -236,9 +237,11 @@ Result<Board> find_board(const ipc::Segment& segment, const Topology& topology) 
     }
     place(board, process, region->address);
     // The rows the creator laid out must fit the region: never trust a count read from shared memory.
-    if (process.role == RoleKind::kClient &&
-        roles::ClientStats::bytes_for(board.client->row_capacity.get()) > region->bytes) {
-      return Error{"stats board: the client block's row count does not fit its region"};
+    if (process.role == RoleKind::kClient) {
+      board.row_capacity = board.client->row_capacity.get();
+      if (roles::ClientStats::bytes_for(board.row_capacity) > region->bytes) {
+        return Error{"stats board: the client block's row count does not fit its region"};
+      }
     }
     if (process.role == RoleKind::kFrontend) {
       const auto* stats = board.frontends[static_cast<std::size_t>(process.stage)];

@@ -39,6 +39,10 @@ struct Board {
 
   std::map<std::string, RoleHeader*> headers;  // by process name
 
+  // Rows of the Client's and every Frontend's time series, as laid out (or checked against their
+  // regions when found): readers bound rows by this, never by row_capacity in shared memory.
+  std::uint32_t row_capacity = 0;
+
   // The request log and the timeline (record_table.hpp), with the capacities their regions were
   // laid out with: a reader bounds what it reads by these, never by a count in shared memory.
   roles::RequestLogTable* request_log = nullptr;

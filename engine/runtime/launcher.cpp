@@ -160,7 +160,9 @@ int LiveRun::finish(RunRecord& record) {
   // start_ns_ lies 50 ms ahead of the run phase: a stop within them has sent nothing, in no time.
   record.elapsed_s =
       start_ns_ == 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, ipc::monotonic_ns() - start_ns_)) / 1e9;
-  auto table = write_results(record);
+  note_data_losses(record);
+  FigureValidity validity;
+  auto table = write_results(record, &validity);
   if (!table) {
     std::fprintf(stderr, "pipescale run: %s\n", table.error().message.c_str());
     return kExitSetup;
@@ -169,7 +171,13 @@ int LiveRun::finish(RunRecord& record) {
   std::fflush(stdout);
   // A role that was replaced does not fail the run: it went on to its end.
   if (failures_.size() > recovered_ || client_lost_) return kExitFailed;
-  return interrupted_ ? interrupted_exit_status() : kExitOk;
+  if (interrupted_) return interrupted_exit_status();
+  if (!validity.valid()) {
+    std::fprintf(stderr, "pipescale run: %zu figure check%s failed; the summary marks the figures invalid\n",
+                 validity.invalid_reasons.size(), validity.invalid_reasons.size() == 1 ? "" : "s");
+    return kExitInvalidFigures;
+  }
+  return kExitOk;
 }
 
 // The results folder, claimed so that no other run shares it (results_dir.hpp), with config.toml

@@ -89,6 +89,7 @@ class LiveRun {
   void check_liveness();
   void lose(Child& child, const std::string& how);
   bool replace(Child& child, const std::string& how);
+  void note_data_losses(RunRecord& record) const;
   void cleanup();
 
   const LaunchOptions& options_;
@@ -113,6 +114,7 @@ class LiveRun {
   std::size_t recovered_ = 0;  // failures_ whose role was replaced: the run went on
   bool interrupted_ = false;
   bool stopping_ = false;
+  RunPhase run_phase_ = RunPhase::kSetup;  // what set_run_phase wrote last
   std::int64_t start_ns_ = 0;
   std::int64_t end_ns_ = 0;
   std::int64_t next_progress_ns_ = 0;

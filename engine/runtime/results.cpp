@@ -51,8 +51,7 @@ double worker_seconds(const Board& board, std::size_t stage) {
 
 double busy_seconds(const Board& board, std::size_t stage) {
   double total = 0.0;
-  for (const roles::WorkerStats* worker : board.workers[stage])
-    total += static_cast<double>(worker->busy_ns.get()) / 1e9;
+  for (const roles::WorkerStats* w : board.workers[stage]) total += static_cast<double>(w->busy_ns.get()) / 1e9;
   return total;
 }
 
@@ -147,6 +146,7 @@ std::string summary_json(const RunRecord& record, const Summary& summary) {
   for (const std::string& failure : record.failures) json.value(failure);
   json.end_array();
   faults_json(json, config, record.faults);
+  validity_json(json, summary.validity);
   outcomes_json(json, record, summary);
   json.key("latency_ms");
   percentiles_ms(json, summary.latency);
@@ -212,7 +212,7 @@ std::string timeseries_csv(const RunRecord& record) {
         << stage.name << "_batch_size," << stage.name << "_queue_max," << stage.name << "_batches";
   }
   out << ",faults_active\n";
-  const auto rows = board.client->rows();
+  const auto rows = board.client->rows(board.row_capacity);
   const std::uint32_t published =
       std::min<std::uint32_t>(board.client->rows_published.get(), static_cast<std::uint32_t>(rows.size()));
   for (std::uint32_t r = 0; r < published; ++r) {
@@ -227,7 +227,7 @@ std::string timeseries_csv(const RunRecord& record) {
         << fixed(ms(row.max_ns.get()), 3);
     for (std::size_t s = 0; s < config.stages.size(); ++s) {
       const roles::FrontendStats& frontend = *board.frontends[s];
-      const auto stage_rows = frontend.rows();
+      const auto stage_rows = frontend.rows(board.row_capacity);
       if (r < frontend.rows_published.get() && r < stage_rows.size()) {
         const roles::FrontendRow& stage_row = stage_rows[r];
         out << ',' << stage_row.arrivals.get() << ',' << stage_row.active_workers.get() << ','
@@ -315,6 +315,7 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
     out << line;
   }
   for (const std::string& failure : record.failures) out << "  role failure: " << failure << '\n';
+  out << validity_lines(summary.validity);
   out << "  results: " << record.dir.string() << '\n';
   return out.str();
 }
@@ -368,6 +369,9 @@ Summary summarize(const RunRecord& record) {
   client.latency_bins.merge_into(latency);
   summary.latency = latency.summary();
   summary.hop = hop_histogram(*record.board).summary();
+  check_summary(summary.validity, summary, record.elapsed_s);
+  for (const std::string& loss : record.data_losses) summary.validity.invalidate("data loss: " + loss);
+  for (const std::string& reason : record.invalid_reasons) summary.validity.invalidate(reason);
   return summary;
 }
 
@@ -379,11 +383,11 @@ Status write_placement(const RunRecord& record) {
   return write_file(record.dir / "placement.json", json.str() + "\n");
 }
 
-Result<std::string> write_results(const RunRecord& record) {
+Result<std::string> write_results(const RunRecord& record, FigureValidity* validity) {
   const Summary summary = summarize(record);
-  if (auto written = write_file(record.dir / "summary.json", summary_json(record, summary)); !written) {
-    return written.error();
-  }
+  if (validity != nullptr) *validity = summary.validity;
+  const std::string json = summary_json(record, summary);
+  if (auto written = write_file(record.dir / "summary.json", json); !written) return written.error();
   const std::string timeseries = timeseries_csv(record);
   if (auto written = write_file(record.dir / "timeseries.csv", timeseries); !written) return written.error();
   if (auto written = write_file(record.dir / "stages.csv", stages_csv(record)); !written) return written.error();

@@ -24,6 +24,7 @@
 #include "engine/config/config.hpp"
 #include "engine/runtime/board.hpp"
 #include "engine/runtime/faults.hpp"
+#include "engine/runtime/figure_checks.hpp"
 #include "engine/runtime/placement_plan.hpp"
 #include "engine/runtime/topology.hpp"
 
@@ -62,6 +63,7 @@ struct RunRecord {
   // Why the outcome counts cannot be believed (the Client died: what it held is `lost`); empty
   // when they can. Every figure derived from them is then null in summary.json, n/a on screen.
   std::vector<std::string> invalid_reasons;
+  std::vector<std::string> data_losses;                // one line per role that closed a corrupt ring
   double elapsed_s = 0.0;                              // from the first send to the end
   std::chrono::system_clock::time_point started_at{};  // wall clock at the start (manifest.json)
 };
@@ -78,12 +80,13 @@ struct Summary {
   double throughput_rps = 0.0;  // completed per second of the same window (Little's law: x mean latency)
   LatencySummary latency;
   LatencySummary hop;
+  FigureValidity validity;  // figure_checks.hpp: impossible figures and lost data make it invalid
 };
 
 Summary summarize(const RunRecord& record);
 Status write_placement(const RunRecord& record);
 // summary.json, timeseries.csv, stages.csv, tensorboard/ and manifest.json; returns the table
-// printed at the end.
-Result<std::string> write_results(const RunRecord& record);
+// printed at the end, and the summary's validity in `validity` when given.
+Result<std::string> write_results(const RunRecord& record, FigureValidity* validity = nullptr);
 
 }  // namespace pipescale::engine

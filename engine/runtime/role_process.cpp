@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -36,7 +37,26 @@ struct Context {
   std::unique_ptr<services::Transport> transport;
   PeerChannels channels;  // by callee
   MonotonicClock clock;
+  std::uint64_t data_losses = 0;  // reported so far (note_data_loss)
+  std::int64_t next_loss_check_ns = 0;
 };
+
+// Off the hot path (at most every 100 ms, and at the end): publishes the count of connections the
+// transport closed on a corrupt ring, and names the first ring once on stderr (the role's log).
+void note_data_loss(Context& context) {
+  const std::uint64_t losses = context.transport->data_losses();
+  if (losses == context.data_losses) return;
+  if (context.data_losses == 0) {
+    std::fprintf(stderr,
+                 "pipescale role %s: DATA_LOSS: ring '%s' of segment '%s' is corrupt; its connection is closed "
+                 "and the calls on it fail\n",
+                 context.options->process.c_str(), context.transport->data_loss_region().c_str(),
+                 context.options->segment.c_str());
+    std::fflush(stderr);
+  }
+  context.data_losses = losses;
+  context.header->data_loss.set(losses);
+}
 
 int give_up(Context& context, const std::string& message) {
   std::fprintf(stderr, "pipescale role %s: %s\n", context.options->process.c_str(), message.c_str());
@@ -67,7 +87,8 @@ void follow_phases(Context& context, Role& role, Hooks& hooks) {
   const RunControl& control = *context.board.control;
   std::uint32_t seen_phase = static_cast<std::uint32_t>(RunPhase::kSetup);
   for (;;) {
-    const std::uint32_t phase = control.phase.get();
+    // A word past the last phase is corruption, never believed: it stops this role as kStop would.
+    const std::uint32_t phase = std::min(control.phase.get(), kLastRunPhase);
     const std::int64_t now = context.clock.now_ns();
     // Phases only move forward; a role that starts late still takes each step in order.
     while (seen_phase < phase) hooks.on_phase(static_cast<RunPhase>(++seen_phase), now);
@@ -76,6 +97,10 @@ void follow_phases(Context& context, Role& role, Hooks& hooks) {
     run_agent(role, *context.transport, context.clock, context.options->wait, kLeadNs, [&] {
       const std::int64_t t = context.clock.now_ns();
       context.header->heartbeat_ns.set(t);
+      if (t >= context.next_loss_check_ns) {
+        context.next_loss_check_ns = t + 100'000'000;
+        note_data_loss(context);
+      }
       return control.phase.get() != seen_phase || hooks.attention(t) || control.shutdown.get() != 0;
     });
   }
@@ -86,6 +111,7 @@ void set_phase(Context& context, RolePhase phase) { context.header->phase.set(st
 // The transport goes first: destroying it ends pending calls (kCancelled), whose completions
 // still reach the role object, which the caller destroys afterwards.
 int finish_role(Context& context) {
+  note_data_loss(context);
   context.channels.clear();
   context.transport.reset();
   set_phase(context, RolePhase::kDone);

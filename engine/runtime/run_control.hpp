@@ -10,6 +10,7 @@
 
 namespace pipescale::engine {
 
+using roles::Counter;
 using roles::Gauge;
 using roles::SharedValue;
 
@@ -29,6 +30,7 @@ struct RoleHeader {
   // Written by the launcher's fault injector (faults.hpp), read by a Worker once per batch: its
   // model time's factor in thousandths; 0 or 1000 while no slow fault is in force.
   SharedValue<std::uint32_t> model_time_factor_milli;
+  Counter data_loss;   // connections this process closed on a corrupt ring (DATA_LOSS)
 };
 
 // The run's control word, written by the launcher, read by every role.
@@ -38,6 +40,8 @@ enum class RunPhase : std::uint32_t {
   kRun = 2,      // every role is ready: the Client sends from start_ns on
   kStop = 3,     // stop early (Ctrl-C, a failed role): the Client stops sending and drains
 };
+// The last phase: a larger word read from shared memory is corruption, and a role takes it as kStop.
+inline constexpr std::uint32_t kLastRunPhase = static_cast<std::uint32_t>(RunPhase::kStop);
 
 struct RunControl {
   SharedValue<std::uint32_t> phase;

@@ -6,10 +6,6 @@ namespace pipescale::engine {
 
 void recovery_json(JsonWriter& json, const RunRecord& record, const Summary& summary) {
   json.key("lost").value(summary.lost);
-  json.key("valid").value(valid(record));
-  json.key("invalid_reasons").begin_array();
-  for (const std::string& reason : record.invalid_reasons) json.value(reason);
-  json.end_array();
   json.key("replacements").begin_array();
   for (const Replacement& replacement : record.replacements) {
     json.begin_object();

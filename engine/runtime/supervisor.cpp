@@ -54,6 +54,18 @@ void LiveRun::note_failure(const Child& child, const std::string& how) {
   std::fprintf(stderr, "%spipescale run: %s\n", tty_ ? "\n" : "", line.c_str());
 }
 
+void LiveRun::note_data_losses(RunRecord& record) const {
+  for (const Child& child : children_) {
+    const std::uint64_t losses = board_.header(*child.process)->data_loss.get();
+    if (losses == 0) continue;
+    const std::string line = child.process->name + " closed " + std::to_string(losses) +
+                             " connection(s) on a corrupt ring (DATA_LOSS); " +
+                             (dir_ / "logs" / (child.process->name + ".log")).string() + " names the region";
+    std::fprintf(stderr, "pipescale run: data loss: %s\n", line.c_str());
+    record.data_losses.push_back(line);
+  }
+}
+
 void LiveRun::reap() {
   for (Child& child : children_) {  // lose() may replace it: the same slot, a new pid
     if (!child.running) continue;
@@ -81,7 +93,9 @@ void LiveRun::ring_all() {
 }
 
 void LiveRun::set_run_phase(RunPhase phase) {
-  if (board_.control->phase.get() >= static_cast<std::uint32_t>(phase)) return;
+  // The launcher's own copy decides: the shared word may have been scribbled on.
+  if (run_phase_ >= phase) return;
+  run_phase_ = phase;
   board_.control->phase.set(static_cast<std::uint32_t>(phase));
   ring_all();
 }
@@ -134,8 +148,8 @@ void LiveRun::print_progress(std::int64_t now) {
   std::uint64_t offered = 0;
   std::uint64_t completed = 0;
   std::int64_t p99 = 0;
-  if (published > 0 && published <= client.row_capacity.get()) {
-    const roles::ClientRow& row = client.rows()[published - 1];
+  if (published > 0 && published <= board_.row_capacity) {
+    const roles::ClientRow& row = client.rows(board_.row_capacity)[published - 1];
     offered = row.offered.get();
     completed = row.completed.get();
     p99 = row.p99_ns.get();
@@ -200,8 +214,9 @@ void LiveRun::supervise_run() {
         return;
       }
     }
+    // Done is one value: any other word (a scribbled one too) means the Client is still at it.
     const bool client_over =
-        client.phase.get() >= static_cast<std::uint32_t>(RolePhase::kDone) || !children_[0].running;
+        client.phase.get() == static_cast<std::uint32_t>(RolePhase::kDone) || !children_[0].running;
     if (client_over) return;
     if (faults_) faults_->poll(now, start_ns_);
     if (options_.progress && now >= next_progress_ns_ && now >= start_ns_) {

@@ -18,7 +18,7 @@ const char* to_string(RingStatus status) {
 
 Result<RingControl*> init_ring(void* memory, const RingOptions& options) {
   const std::uint64_t capacity = options.capacity_bytes;
-  if (!is_power_of_two(capacity) || capacity < 1024) {
+  if (!is_power_of_two(capacity) || capacity < kMinRingCapacityBytes) {
     return Error{"ring capacity_bytes must be a power of two of at least 1024, got " + std::to_string(capacity)};
   }
   const std::uint64_t largest = capacity / 2 - kRecordHeaderBytes;
@@ -57,7 +57,11 @@ Result<RingControl*> attach_ring(void* memory, std::uint64_t available_bytes) {
     return Error{"ring record header of " + std::to_string(config.record_header_bytes) + " bytes, this build uses " +
                  std::to_string(kRecordHeaderBytes)};
   }
-  if (!is_power_of_two(config.capacity_bytes) || ring_bytes(config.capacity_bytes) > available_bytes ||
+  // At least init_ring's smallest capacity: below a header's size every position would be an
+  // implicit skip, and poll() would never stop (found by fuzz_ring); the subtraction below would
+  // also wrap.
+  if (!is_power_of_two(config.capacity_bytes) || config.capacity_bytes < kMinRingCapacityBytes ||
+      ring_bytes(config.capacity_bytes) > available_bytes ||
       config.max_payload_bytes > config.capacity_bytes / 2 - kRecordHeaderBytes) {
     return Error{"ring capacity " + std::to_string(config.capacity_bytes) + " does not fit its region of " +
                  std::to_string(available_bytes) + " bytes"};

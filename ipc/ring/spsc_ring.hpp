@@ -48,6 +48,8 @@ struct RingOptions {
   std::uint64_t max_payload_bytes = 0;
 };
 
+inline constexpr std::uint64_t kMinRingCapacityBytes = 1024;
+
 // Lays out a ring in zeroed shared memory of ring_bytes(capacity) bytes, before it is published
 // to other processes. Refuses a capacity that is not a power of two or a bad maximum.
 Result<RingControl*> init_ring(void* memory, const RingOptions& options);
@@ -75,11 +77,15 @@ class RingWriter {
     // that the dead writer published but never counted.
     const std::uint64_t saved_tail = ring->producer.tail.load(std::memory_order_relaxed);
     tail_ = saved_tail > head_cache_ ? saved_tail : head_cache_;
+    // Both came from shared memory: a saved tail more than a capacity ahead of the head is
+    // corruption, and writing there would overrun records the consumer has not read.
+    if (tail_ - head_cache_ > capacity_) corrupt_ = true;
   }
 
   // Reserves room for a record with payload_bytes of payload and points `payload` at it. Until
   // commit() nothing is visible to the consumer; abort() gives the room back.
   [[nodiscard]] RingStatus try_claim(std::uint32_t payload_bytes, std::span<std::byte>& payload) {
+    if (corrupt_) return RingStatus::kBroken;
     if (payload_bytes > max_payload_) {
       // relaxed: a diagnostics counter; pairs with nothing.
       ring_->producer.too_large.fetch_add(1, std::memory_order_relaxed);
@@ -93,6 +99,14 @@ class RingWriter {
       // acquire pairs with the release store of head in RingReader::poll: the consumer is done
       // reading everything before the head we see, so we may overwrite it.
       head_cache_ = ring_->head.position.load(std::memory_order_acquire);
+      // The head comes from shared memory: a consumer never moves it past this writer's tail or
+      // more than a capacity behind it. Any other value is corruption, never room to write over.
+      if (head_cache_ > tail_ || tail_ - head_cache_ > capacity_) {
+        corrupt_ = true;
+        // relaxed: as in RingReader::mark_broken; the consumer polls nothing on its strength.
+        ring_->consumer.broken.store(1, std::memory_order_relaxed);
+        return RingStatus::kBroken;
+      }
       if (tail_ + skip + needed - head_cache_ > capacity_) {
         // A broken ring is never drained again: say so rather than let the caller retry kFull
         // forever. Checked only here, off the hot path: the flag shares its 128-byte block with
@@ -158,7 +172,7 @@ class RingWriter {
   [[nodiscard]] std::uint64_t tail() const { return tail_; }
   // relaxed: reads the flag RingReader::mark_broken stores (relaxed); no data is read on the
   // strength of it, the producer only stops sending.
-  [[nodiscard]] bool broken() const { return ring_->consumer.broken.load(std::memory_order_relaxed) != 0; }
+  [[nodiscard]] bool broken() const { return corrupt_ || ring_->consumer.broken.load(std::memory_order_relaxed) != 0; }
 
  private:
   void write_padding(std::uint64_t offset, std::uint64_t to_end) {
@@ -195,6 +209,7 @@ class RingWriter {
   std::uint64_t claimed_position_ = 0;
   std::uint32_t claimed_bytes_ = 0;
   bool claim_open_ = false;
+  bool corrupt_ = false;  // this writer read an impossible head: the ring carries nothing more
   std::uint64_t committed_ = 0;
 };
 

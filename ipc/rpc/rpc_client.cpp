@@ -62,6 +62,10 @@ StatusCode RpcClient::begin(Connection& connection, MethodId method, std::uint32
                             std::span<std::byte>& buffer, bool& retry) {
   retry = false;
   if (connection.claim_slot != kNoSlot) return StatusCode::kFailedPrecondition;  // one request at a time
+  if (connection.lost) {
+    bump(counters_.refused_data_loss);
+    return StatusCode::kDataLoss;
+  }
   if (fenced(connection)) connection.down = true;
   if (connection.down && !revive(connection)) {
     bump(counters_.refused_unavailable);
@@ -87,7 +91,11 @@ StatusCode RpcClient::begin(Connection& connection, MethodId method, std::uint32
       retry = true;
       return StatusCode::kResourceExhausted;
     case RingStatus::kTooLarge: bump(counters_.too_large); return StatusCode::kResourceExhausted;
-    case RingStatus::kBroken: bump(counters_.refused_unavailable); return StatusCode::kUnavailable;
+    case RingStatus::kBroken:
+      // The request ring is corrupt: the next poll closes the connection and fails its calls.
+      connection.next_peer_check_ns = 0;
+      bump(counters_.refused_data_loss);
+      return StatusCode::kDataLoss;
   }
   connection.claim_slot = connection.free_slots.back();
   connection.free_slots.pop_back();

@@ -89,6 +89,9 @@ class RpcClient {
   [[nodiscard]] std::size_t connection_count() const { return connections_.size(); }
   [[nodiscard]] const RpcClientCounters& counters() const { return counters_; }
   [[nodiscard]] IdleStrategy& idle_strategy() { return idle_; }
+  // The region of the first ring found corrupt ("<connection>.req" or ".rsp"), empty while none
+  // was: for the one message a process prints about it, off the call path.
+  [[nodiscard]] const std::string& data_loss_region() const { return data_loss_region_; }
 
  private:
   enum class SlotState : std::uint8_t { kFree, kClaimed, kPending };
@@ -118,6 +121,7 @@ class RpcClient {
     std::int64_t next_peer_check_ns = 0;
     PeerWatch server;
     bool down = false;  // the server died or left: calls are refused with kUnavailable
+    bool lost = false;  // a ring was found corrupt: closed for good, calls refused with kDataLoss
   };
 
   StatusCode begin(Connection& connection, MethodId method, std::uint32_t max_bytes, std::span<std::byte>& buffer,
@@ -133,6 +137,7 @@ class RpcClient {
   // The connection's epoch moved on without this client (fence_connection): its calls are void.
   [[nodiscard]] static bool fenced(const Connection& connection);
   std::size_t fail_pending(Connection& connection, StatusCode status);
+  std::size_t close_corrupt(Connection& connection);
   void finish(Connection& connection, std::uint32_t slot, StatusCode status, std::span<const std::byte> payload);
   Connection* find(ConnectionId connection);
 
@@ -142,6 +147,7 @@ class RpcClient {
   MethodTable<PayloadVerifier> verifiers_;
   std::vector<Connection> connections_;  // reserved at construction: never reallocates
   RpcClientCounters counters_;
+  std::string data_loss_region_;
   bool polling_ = false;
 };
 

@@ -20,7 +20,11 @@ std::size_t RpcClient::poll_connection(Connection& connection, std::int64_t now_
   // Responses first: one that arrived just before its deadline still counts.
   std::size_t work = connection.responses.poll(
       [this, &connection](const RecordView& record) { on_response(connection, record); }, options_.poll_batch);
-  if (connection.in_flight == 0) return work;
+  if (connection.in_flight == 0) {
+    // A corrupt ring is closed at once, calls pending or not: the process names it off this path.
+    if (!connection.lost && connection.responses.broken()) work += close_corrupt(connection);
+    return work;
+  }
   if (now_ns >= connection.earliest_deadline_ns) work += expire(connection, now_ns);
   if (now_ns >= connection.next_peer_check_ns) work += check_peer(connection, now_ns);
   return work;
@@ -96,9 +100,8 @@ std::size_t RpcClient::expire(Connection& connection, std::int64_t now_ns) {
 
 std::size_t RpcClient::check_peer(Connection& connection, std::int64_t now_ns) {
   connection.next_peer_check_ns = now_ns + options_.peer_check_interval_ns;
-  if (connection.requests.broken() || connection.responses.broken()) {
-    connection.down = true;  // a corrupt record: this connection carries nothing more
-    return fail_pending(connection, StatusCode::kInternal);
+  if (connection.lost || connection.requests.broken() || connection.responses.broken()) {
+    return close_corrupt(connection);
   }
   if (fenced(connection)) {  // the supervisor voided the rings: nobody will answer these calls
     bump(counters_.peer_deaths);
@@ -119,12 +122,24 @@ std::size_t RpcClient::check_peer(Connection& connection, std::int64_t now_ns) {
   return fail_pending(connection, StatusCode::kUnavailable);
 }
 
+std::size_t RpcClient::close_corrupt(Connection& connection) {
+  if (!connection.lost) {
+    connection.lost = true;
+    connection.down = true;
+    bump(counters_.data_loss);
+    if (data_loss_region_.empty()) {  // once per process, on the first corrupt ring (allocates once)
+      data_loss_region_ = connection.name + (connection.responses.broken() ? ".rsp" : ".req");
+    }
+  }
+  return fail_pending(connection, StatusCode::kDataLoss);
+}
+
 bool RpcClient::revive(Connection& connection) {
   // Calls made before a fence end first (check_peer), so none outlives the epoch it was sent in.
   if (connection.in_flight != 0) return false;
   // acquire pairs with the release store in bind_server: a new server may have taken over.
   const std::int32_t server_pid = connection.control->server.pid.load(std::memory_order_acquire);
-  if (server_pid == 0 || server_pid == connection.server.pid()) return false;
+  if (connection.lost || server_pid == 0 || server_pid == connection.server.pid()) return false;
   if (!connection.server.watch(server_pid)) return false;
   // A fenced connection is taken up in its new epoch: the successor serves only that one.
   connection.epoch = connection.control->client.epoch.load(std::memory_order_acquire);

@@ -39,6 +39,10 @@ struct RpcClientCounters {
   // Peer watching:
   Counter peer_checks{0};  // pidfd polls made
   Counter peer_deaths{0};  // server found dead, or gone from the connection: pending calls failed
+  // Corruption: a ring of the connection held an impossible record or position. The connection
+  // is closed for good; its pending calls fail and new ones are refused with kDataLoss.
+  Counter data_loss{0};          // connections closed so
+  Counter refused_data_loss{0};  // calls refused at the start on such a connection
 
   [[nodiscard]] std::uint64_t completed(StatusCode status) const {
     return counter_value(outcomes[static_cast<std::size_t>(status)]);
@@ -62,6 +66,7 @@ struct RpcServerCounters {
   Counter too_large_responses{0};   // over the response ring's largest payload: answered kResourceExhausted
   Counter dropped_broken_ring{0};   // the client marked the response ring broken (seen once it filled up)
   Counter misuse{0};                // replies to unknown connections, second replies, overlapping claims
+  Counter data_loss{0};             // connections closed because one of their rings was found corrupt
 };
 
 }  // namespace pipescale::ipc

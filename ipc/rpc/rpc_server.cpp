@@ -59,6 +59,7 @@ std::size_t RpcServer::poll(std::int64_t now_ns) {
     if (connection.backlog.empty()) {
       work += connection.requests.poll([this, index](const RecordView& record) { dispatch(index, record); },
                                        options_.poll_batch);
+      if (connection.requests.broken() && !connection.lost) close_corrupt(connection, ".req");
     }
     if (connection.notify_pending) {
       connection.notify_pending = false;
@@ -164,7 +165,8 @@ StatusCode RpcServer::send_to(Connection& connection, const RecordMeta& meta, st
     }
     if (status == RingStatus::kBroken) {
       bump(counters_.dropped_broken_ring);
-      return StatusCode::kUnavailable;
+      close_corrupt(connection, ".rsp");
+      return StatusCode::kDataLoss;
     }
   }
   if (!connection.backlog.push(meta, message)) {
@@ -182,6 +184,7 @@ std::size_t RpcServer::flush_backlog(Connection& connection) {
     if (status == RingStatus::kFull) break;
     if (status != RingStatus::kOk) {  // broken ring: nothing will ever be read from it
       bump(counters_.dropped_broken_ring);
+      close_corrupt(connection, ".rsp");
       connection.backlog.pop_front();
       continue;
     }
@@ -190,6 +193,13 @@ std::size_t RpcServer::flush_backlog(Connection& connection) {
   }
   if (written_entries != 0) written(connection);
   return written_entries;
+}
+
+void RpcServer::close_corrupt(Connection& connection, const char* ring) {
+  if (connection.lost) return;
+  connection.lost = true;
+  bump(counters_.data_loss);
+  if (data_loss_region_.empty()) data_loss_region_ = connection.name + ring;  // the first one, once per process
 }
 
 void RpcServer::written(Connection& connection) {

@@ -70,6 +70,8 @@ class RpcServer final : public ReplySink {
   [[nodiscard]] std::size_t connection_count() const { return connections_.size(); }
   [[nodiscard]] std::size_t backlog_entries(std::uint32_t connection) const;
   [[nodiscard]] const RpcServerCounters& counters() const { return counters_; }
+  // The region of the first ring found corrupt ("<connection>.req" or ".rsp"), empty while none was.
+  [[nodiscard]] const std::string& data_loss_region() const { return data_loss_region_; }
 
  private:
   struct Method {
@@ -84,6 +86,7 @@ class RpcServer final : public ReplySink {
     ConnectionControl* control = nullptr;
     ResponseBacklog backlog;
     bool notify_pending = false;  // a response was written during this poll: ring once at its end
+    bool lost = false;            // a ring was found corrupt: counted once in data_loss
   };
   struct ReplyClaim {
     bool active = false;
@@ -98,8 +101,10 @@ class RpcServer final : public ReplySink {
   StatusCode send_to(Connection& connection, const RecordMeta& meta, std::span<const std::byte> message);
   std::size_t flush_backlog(Connection& connection);
   void written(Connection& connection);
+  void close_corrupt(Connection& connection, const char* ring);
   Connection* find(std::uint32_t connection);
 
+  std::string data_loss_region_;
   ServerOptions options_;
   DoorbellLayout* own_bell_;
   MethodTable<Method> methods_;

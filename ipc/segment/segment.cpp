@@ -30,9 +30,21 @@ struct Segment::Impl {
   SegmentHeader* header = nullptr;
   bool owner = false;
   bool unlinked = false;
+  // A private copy of the directory and of the bounds it is checked against: what the creator
+  // laid out, or what an opener found and checked when it opened the segment. Lookups use only
+  // these, so bytes written over the shared header or directory later are never believed.
+  std::vector<DirectoryEntry> directory;
+  std::uint64_t total_bytes = 0;
+  std::uint64_t arena_offset = 0;
+  std::uint64_t arena_used = 0;
+  std::uint32_t directory_capacity = 0;
 
-  DirectoryEntry* directory() const {
+  DirectoryEntry* shared_directory() const {
     return reinterpret_cast<DirectoryEntry*>(static_cast<std::byte*>(region.get_address()) + sizeof(SegmentHeader));
+  }
+  // Whether [offset, offset + bytes) lies in the arena, without overflow.
+  [[nodiscard]] bool in_arena(std::uint64_t offset, std::uint64_t bytes) const {
+    return offset >= arena_offset && offset <= total_bytes && bytes <= total_bytes - offset;
   }
 };
 
@@ -75,7 +87,8 @@ std::string describe_header_mismatch(const SegmentHeader& header, std::uint64_t 
   const std::uint64_t directory_end =
       sizeof(SegmentHeader) + std::uint64_t{header.directory_capacity} * sizeof(DirectoryEntry);
   if (header.directory_count > header.directory_capacity || directory_end > mapped_bytes ||
-      header.arena_offset < directory_end || header.arena_offset + header.arena_used > mapped_bytes) {
+      header.arena_offset < directory_end || header.arena_offset > mapped_bytes ||
+      header.arena_used > mapped_bytes - header.arena_offset) {
     return "directory (" + std::to_string(header.directory_count) + " of " + std::to_string(header.directory_capacity) +
            " entries) does not fit the segment";
   }
@@ -165,6 +178,10 @@ Result<Segment> Segment::create(const SegmentOptions& options) {
   // relaxed: nobody may trust anything but `ready`, which publish() stores with release.
   header->state.store(static_cast<std::uint32_t>(SegmentState::kInit), std::memory_order_relaxed);
   impl->header = header;
+  impl->total_bytes = total;
+  impl->arena_offset = arena_offset;
+  impl->directory_capacity = options.directory_capacity;
+  impl->directory.reserve(options.directory_capacity);
   return Segment(std::move(impl));
 }
 
@@ -200,6 +217,12 @@ Result<Segment> Segment::open(const std::string& name, std::int64_t wait_ready_n
                                                                            : " (closing: the run is ending)")};
   }
   impl->header = header;
+  // Copied once, after the checks above: later lookups never read the shared directory again.
+  impl->total_bytes = header->total_bytes;
+  impl->arena_offset = header->arena_offset;
+  impl->arena_used = header->arena_used;
+  impl->directory_capacity = header->directory_capacity;
+  impl->directory.assign(impl->shared_directory(), impl->shared_directory() + header->directory_count);
   return Segment(std::move(impl));
 }
 
@@ -221,25 +244,30 @@ Result<Region> Segment::allocate(const std::string& region_name, std::uint64_t b
       return Error{"segment '" + impl_->name + "' already has a region '" + region_name + "'"};
     }
   }
-  if (header.directory_count == header.directory_capacity) {
-    return Error{"segment '" + impl_->name + "': directory full (" + std::to_string(header.directory_capacity) +
+  const auto count = static_cast<std::uint32_t>(impl_->directory.size());
+  if (count == impl_->directory_capacity) {
+    return Error{"segment '" + impl_->name + "': directory full (" + std::to_string(impl_->directory_capacity) +
                  " regions)"};
   }
-  const std::uint64_t offset = header.arena_offset + header.arena_used;
+  // From the private bounds, not the shared header: nothing another process wrote is believed.
+  const std::uint64_t offset = impl_->arena_offset + impl_->arena_used;
   const std::uint64_t reserved = align_up(bytes, kPageBytes);  // page-aligned: each region can be NUMA-bound alone
-  if (offset + reserved > header.total_bytes) {
+  if (bytes > impl_->total_bytes || reserved > impl_->total_bytes - offset) {
     return Error{"segment '" + impl_->name + "': no room for region '" + region_name + "' of " + std::to_string(bytes) +
-                 " bytes (" + std::to_string(header.total_bytes - offset) + " left); raise arena_bytes"};
+                 " bytes (" + std::to_string(impl_->total_bytes - offset) + " left); raise arena_bytes"};
   }
-  DirectoryEntry& entry = impl_->directory()[header.directory_count];
+  DirectoryEntry entry;
   std::memset(&entry, 0, sizeof entry);
   std::memcpy(entry.name, region_name.data(), region_name.size());
   entry.offset = offset;
   entry.bytes = bytes;
   entry.kind = kind;
   entry.numa_node = numa_node;
-  header.arena_used += reserved;
-  ++header.directory_count;
+  impl_->directory.push_back(entry);
+  std::memcpy(&impl_->shared_directory()[count], &entry, sizeof entry);
+  impl_->arena_used += reserved;
+  header.arena_used = impl_->arena_used;
+  header.directory_count = count + 1;
   return Region{static_cast<std::byte*>(base()) + offset, bytes, kind, numa_node};
 }
 
@@ -272,18 +300,17 @@ void Segment::mark_closing() {
 }
 
 Result<Region> Segment::find(const std::string& region_name, RegionKind kind) const {
-  const SegmentHeader& header = *impl_->header;
-  const std::uint32_t count = header.directory_count;
-  for (std::uint32_t index = 0; index < count; ++index) {
-    DirectoryEntry entry;
-    std::memcpy(&entry, &impl_->directory()[index], sizeof entry);  // read once: the segment is shared
-    if (std::strncmp(entry.name, region_name.c_str(), kRegionNameBytes) != 0) continue;
+  for (const DirectoryEntry& entry : impl_->directory) {  // the private copy: see Impl
+    if (region_name.size() >= kRegionNameBytes || strnlen(entry.name, kRegionNameBytes) != region_name.size() ||
+        std::memcmp(entry.name, region_name.data(), region_name.size()) != 0) {
+      continue;
+    }
     if (entry.kind != kind) {
       return Error{"segment '" + impl_->name + "': region '" + region_name + "' is of kind " +
                    std::to_string(static_cast<std::uint32_t>(entry.kind)) + ", expected " +
                    std::to_string(static_cast<std::uint32_t>(kind))};
     }
-    if (entry.offset < header.arena_offset || entry.offset + entry.bytes > header.total_bytes) {
+    if (!impl_->in_arena(entry.offset, entry.bytes)) {
       return Error{"segment '" + impl_->name + "': region '" + region_name + "' lies outside the segment"};
     }
     return Region{static_cast<std::byte*>(base()) + entry.offset, entry.bytes, entry.kind, entry.numa_node};
@@ -308,8 +335,9 @@ Result<DoorbellLayout*> Segment::find_doorbell(const std::string& region_name) c
 
 std::vector<std::string> Segment::region_names() const {
   std::vector<std::string> names;
-  for (std::uint32_t index = 0; index < impl_->header->directory_count; ++index) {
-    names.emplace_back(impl_->directory()[index].name, strnlen(impl_->directory()[index].name, kRegionNameBytes));
+  names.reserve(impl_->directory.size());
+  for (const DirectoryEntry& entry : impl_->directory) {
+    names.emplace_back(entry.name, strnlen(entry.name, kRegionNameBytes));
   }
   return names;
 }

@@ -59,12 +59,15 @@ class Segment {
   void publish();  // state := ready, release
   void mark_closing();
 
+  // Lookups read a private copy of the directory (the creator's own, or what open() found and
+  // checked), never the shared one again: a region is handed out only inside the mapping.
   Result<Region> find(const std::string& region_name, RegionKind kind) const;
   Result<RingControl*> find_ring(const std::string& region_name) const;
   Result<DoorbellLayout*> find_doorbell(const std::string& region_name) const;
   std::vector<std::string> region_names() const;
 
   [[nodiscard]] const std::string& name() const;
+  // The shared header itself: another process may scribble on it, so read it for diagnostics only.
   [[nodiscard]] const SegmentHeader& header() const;
   [[nodiscard]] bool owner() const;
   [[nodiscard]] void* base() const;

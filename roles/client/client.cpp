@@ -30,6 +30,7 @@ Client::Client(const Clock& clock, const ClientSettings& settings, RequestSource
       queueing_(settings.stage_count),
       dispatch_(settings.stage_count),
       execution_(settings.stage_count) {
+  row_capacity_ = stats.row_capacity.get();
   returned_ids_.reserve(settings.expected_requests);
   if (settings.closed_users > 0) {
     users_.emplace(settings.closed_users, settings.think_mean_ns, settings.think_seed, settings.expected_requests);
@@ -289,7 +290,7 @@ void Client::seal_row(ClientRow& row, std::uint32_t index) {
 
 void Client::close_rows(std::int64_t now_ns) {
   rows_.close(
-      stats_->rows(), now_ns, [this](ClientRow& row, std::uint32_t index) { seal_row(row, index); },
+      stats_->rows(row_capacity_), now_ns, [this](ClientRow& row, std::uint32_t index) { seal_row(row, index); },
       [this] {
         row_latency_.reset();
         publish_summaries();
@@ -323,7 +324,8 @@ void Client::finish(std::int64_t now_ns) {
     returned_ = next_id_;
     stats_->outstanding.set(0);
   }
-  rows_.seal_current(stats_->rows(), [this](ClientRow& row, std::uint32_t index) { seal_row(row, index); });
+  rows_.seal_current(stats_->rows(row_capacity_),
+                     [this](ClientRow& row, std::uint32_t index) { seal_row(row, index); });
   publish_summaries();
   finished_ = true;
 }

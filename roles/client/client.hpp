@@ -105,7 +105,7 @@ class Client final : public services::ClientHandler {
   void account_failed(std::uint64_t request_id, std::uint16_t stage, std::int64_t now_ns);
   void record_stamps(const schema::Request& request, std::int64_t now_ns);
   void record_waste(const schema::Request& request);
-  ClientRow* row_at(std::int64_t t_ns) { return rows_.at(stats_->rows(), t_ns); }
+  ClientRow* row_at(std::int64_t t_ns) { return rows_.at(stats_->rows(row_capacity_), t_ns); }
   void seal_row(ClientRow& row, std::uint32_t index);
   void close_rows(std::int64_t now_ns);
   void publish_summaries();
@@ -134,6 +134,7 @@ class Client final : public services::ClientHandler {
   RequestLogger log_;
 
   SecondRows<ClientRow> rows_;
+  std::uint32_t row_capacity_ = 0;  // the block's rows, read once at construction (role_stats.hpp)
   LatencyHistogram latency_;
   LatencyHistogram row_latency_;
   LatencyHistogram send_lag_;

@@ -118,10 +118,14 @@ struct ClientStats {
   SharedValue<std::uint32_t> row_capacity;
   SharedValue<std::uint32_t> rows_published;  // rows [0, rows_published) are final
 
-  // The rows follow the block in the same region (bytes_for() sizes it).
-  [[nodiscard]] std::span<ClientRow> rows() { return {reinterpret_cast<ClientRow*>(this + 1), row_capacity.get()}; }
-  [[nodiscard]] std::span<const ClientRow> rows() const {
-    return {reinterpret_cast<const ClientRow*>(this + 1), row_capacity.get()};
+  // The rows follow the block in the same region (bytes_for() sizes it). `capacity` is the count
+  // the caller knows privately (laid out, or read once and checked against the region at setup):
+  // row_capacity itself is shared memory and is never believed afterwards.
+  [[nodiscard]] std::span<ClientRow> rows(std::uint32_t capacity) {
+    return {reinterpret_cast<ClientRow*>(this + 1), capacity};
+  }
+  [[nodiscard]] std::span<const ClientRow> rows(std::uint32_t capacity) const {
+    return {reinterpret_cast<const ClientRow*>(this + 1), capacity};
   }
   static constexpr std::size_t bytes_for(std::uint32_t rows) { return sizeof(ClientStats) + rows * sizeof(ClientRow); }
 };
@@ -158,9 +162,12 @@ struct FrontendStats {
   SharedValue<std::uint32_t> row_capacity;
   SharedValue<std::uint32_t> rows_published;
 
-  [[nodiscard]] std::span<FrontendRow> rows() { return {reinterpret_cast<FrontendRow*>(this + 1), row_capacity.get()}; }
-  [[nodiscard]] std::span<const FrontendRow> rows() const {
-    return {reinterpret_cast<const FrontendRow*>(this + 1), row_capacity.get()};
+  // As ClientStats::rows.
+  [[nodiscard]] std::span<FrontendRow> rows(std::uint32_t capacity) {
+    return {reinterpret_cast<FrontendRow*>(this + 1), capacity};
+  }
+  [[nodiscard]] std::span<const FrontendRow> rows(std::uint32_t capacity) const {
+    return {reinterpret_cast<const FrontendRow*>(this + 1), capacity};
   }
   static constexpr std::size_t bytes_for(std::uint32_t rows) {
     return sizeof(FrontendStats) + rows * sizeof(FrontendRow);

@@ -34,6 +34,7 @@ Frontend::Frontend(const Clock& clock, const FrontendSettings& settings, Latency
       in_flight_(workers.size() * static_cast<std::size_t>(settings.max_batches_per_worker + 2)),
       target_batch_(std::clamp(settings.initial_batch_size, 1, profile_.max_batch())),
       target_workers_(std::clamp(settings.initial_workers, 0, static_cast<int>(workers.size()))) {
+  row_capacity_ = stats.row_capacity.get();
   make_policies();
   for (std::size_t i = 0; i < workers.size(); ++i) {
     links_[i].stub = workers[i];
@@ -366,7 +367,8 @@ void Frontend::shutdown(std::int64_t now_ns) {
     pop_front();
   }
   close_rows(now_ns);
-  rows_.seal_current(stats_->rows(), [this](FrontendRow& row, std::uint32_t index) { seal_row(row, index); });
+  rows_.seal_current(stats_->rows(row_capacity_),
+                     [this](FrontendRow& row, std::uint32_t index) { seal_row(row, index); });
   publish_gauges();
 }
 

@@ -168,7 +168,7 @@ class Frontend final : public services::FrontendHandler {
   void order(std::size_t worker, schema::OrderKind kind, std::int64_t now_ns);
   void report(std::int64_t now_ns);
   void publish_gauges();
-  FrontendRow* row_at(std::int64_t t_ns) { return rows_.at(stats_->rows(), t_ns); }
+  FrontendRow* row_at(std::int64_t t_ns) { return rows_.at(stats_->rows(row_capacity_), t_ns); }
   void seal_row(FrontendRow& row, std::uint32_t index);
   void close_rows(std::int64_t now_ns);
 
@@ -211,6 +211,7 @@ class Frontend final : public services::FrontendHandler {
   std::uint64_t window_drops_ = 0;
 
   SecondRows<FrontendRow> rows_;
+  std::uint32_t row_capacity_ = 0;  // the block's rows, read once at construction (role_stats.hpp)
 };
 
 }  // namespace pipescale::roles

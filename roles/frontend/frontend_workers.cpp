@@ -239,7 +239,8 @@ void Frontend::seal_row(FrontendRow& row, std::uint32_t index) {
 
 void Frontend::close_rows(std::int64_t now_ns) {
   rows_.close(
-      stats_->rows(), now_ns, [this](FrontendRow& row, std::uint32_t index) { seal_row(row, index); }, [] {});
+      stats_->rows(row_capacity_), now_ns, [this](FrontendRow& row, std::uint32_t index) { seal_row(row, index); },
+      [] {});
 }
 
 }  // namespace pipescale::roles

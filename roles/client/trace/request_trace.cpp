@@ -157,7 +157,10 @@ std::optional<std::int64_t> parse_timestamp_ns(std::string_view text) {
   }
   const auto days = days_since_epoch(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const auto fraction = fraction_and_zone(text.substr(19));
-  if (!days || !fraction) return std::nullopt;
+  // Nanoseconds since 1970 in 64 bits reach about 292 years either way: a date outside
+  // 1680..2260 is refused rather than overflowing (found by fuzz_trace).
+  constexpr std::int64_t kLastDay = 106'000;
+  if (!days || !fraction || *days < -kLastDay || *days > kLastDay) return std::nullopt;
   return ((*days * 24 + hour) * 60 + minute) * 60'000'000'000LL + second * 1'000'000'000LL + *fraction;
 }
 

@@ -275,5 +275,31 @@ TEST_F(RpcTest, RefusesAConnectionWhoseClientDoorbellIsNotItsOwn) {
   EXPECT_FALSE(stranger.add_connection(regions_of(*segment_, 0)).ok());
 }
 
+// A corrupt request record: the server closes the connection (counted, the region named), the
+// client fails the pending call and refuses later ones with kDataLoss, never kOk or a hang.
+TEST_F(RpcTest, ACorruptRingClosesTheConnectionWithDataLoss) {
+  start({}, ipc::ClientOptions{.peer_check_interval_ns = 1 * kMs});
+  Outcome outcome;
+  ASSERT_EQ(call_async(method::kDefer, "soon corrupt", outcome), StatusCode::kOk);
+  ipc::RingControl* requests = regions_of(*segment_, 0).requests;
+  auto* first = reinterpret_cast<ipc::RecordHeader*>(requests + 1);
+  first->kind = static_cast<ipc::RecordKind>(0x7F);  // its marker stays: the record looks complete
+
+  server_->poll(ipc::monotonic_ns());
+  const std::int64_t give_up = ipc::monotonic_ns() + 2000 * kMs;
+  while (outcome.completions == 0 && ipc::monotonic_ns() < give_up) client_->poll(ipc::monotonic_ns());
+
+  EXPECT_EQ(ipc::counter_value(server_->counters().data_loss), 1u);
+  EXPECT_EQ(server_->counters().requests_dispatched.load(), 0u);
+  EXPECT_EQ(server_->data_loss_region(), connection_name(0) + ".req");
+  EXPECT_EQ(outcome.completions, 1);
+  EXPECT_EQ(outcome.status, StatusCode::kDataLoss);
+  EXPECT_EQ(ipc::counter_value(client_->counters().data_loss), 1u);
+  EXPECT_EQ(client_->data_loss_region(), connection_name(0) + ".req");
+  Outcome refused;
+  EXPECT_EQ(call_async(method::kEcho, "", refused), StatusCode::kDataLoss);
+  EXPECT_EQ(ipc::counter_value(client_->counters().refused_data_loss), 1u);
+}
+
 }  // namespace
 }  // namespace pipescale::test

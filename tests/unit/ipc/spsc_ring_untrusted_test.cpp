@@ -203,5 +203,49 @@ TEST(SpscRingUntrusted, ClaimOnAFullBrokenRingReturnsBrokenRatherThanFull) {
   EXPECT_EQ(status, RingStatus::kBroken) << to_string(status);
 }
 
+// The head is the one word a writer reads from the consumer: a value past the writer's own tail,
+// or more than a capacity behind it, is corruption, never room to overwrite unread records.
+TEST(SpscRingUntrusted, AHeadPastTheTailBreaksTheRingInsteadOfMakingRoom) {
+  LocalRing ring;
+  RingWriter writer(&ring.control());
+  ASSERT_TRUE(write_records(writer, 1, 16));
+  const std::uint64_t tail = writer.tail();
+  std::span<std::byte> payload;
+  RingStatus status = RingStatus::kOk;
+  ring.control().head.position.store(tail + 4096);  // what a random overwrite leaves
+
+  for (int i = 0; i < 100 && status == RingStatus::kOk; ++i) {
+    status = writer.try_claim(64, payload);
+    if (status == RingStatus::kOk) writer.commit(test::meta_for(1));
+  }
+
+  EXPECT_EQ(status, RingStatus::kBroken) << to_string(status);
+  EXPECT_TRUE(writer.broken());
+  EXPECT_EQ(ring.control().consumer.broken.load(), 1u);           // the reader's side sees it too
+  EXPECT_EQ(writer.try_claim(16, payload), RingStatus::kBroken);  // for good
+}
+
+TEST(SpscRingUntrusted, ASavedTailMoreThanACapacityAheadOfTheHeadIsCorruptOnAttach) {
+  LocalRing ring;
+  ring.control().producer.tail.store(ring.capacity() * 3);
+  RingWriter writer(&ring.control());
+  std::span<std::byte> payload;
+
+  EXPECT_TRUE(writer.broken());
+  EXPECT_EQ(writer.try_claim(16, payload), RingStatus::kBroken);
+}
+
+// Found by fuzz_ring (tests/fuzz/corpus/fuzz_ring/crash-capacity-4): a control block claiming a
+// 4-byte data area passed attach_ring, and poll() then skipped forever.
+TEST(SpscRingUntrusted, AttachRefusesACapacityBelowTheSmallestRing) {
+  LocalRing ring;
+  const std::uint64_t region = ring_bytes(ring.capacity());
+  ring.control().config.capacity_bytes = 4;
+  ring.control().config.max_payload_bytes = 0;
+  auto attached = attach_ring(&ring.control(), region);
+  ASSERT_FALSE(attached.ok());
+  EXPECT_THAT(attached.error().message, ::testing::HasSubstr("ring capacity 4 does not fit"));
+}
+
 }  // namespace
 }  // namespace pipescale::ipc

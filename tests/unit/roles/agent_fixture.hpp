@@ -54,10 +54,10 @@ class StatsBlock {
     void* memory = ::operator new (bytes_, std::align_val_t{alignof(Stats)});
     std::memset(memory, 0, bytes_);
     stats_ = new (memory) Stats();
-    if constexpr (requires { stats_->rows(); }) {
+    if constexpr (requires { stats_->rows(rows); }) {
       stats_->row_capacity.set(rows);
-      using Row = typename decltype(stats_->rows())::value_type;
-      new (stats_->rows().data()) Row[rows]();
+      using Row = typename decltype(stats_->rows(rows))::value_type;
+      new (stats_->rows(rows).data()) Row[rows]();
     }
   }
   StatsBlock(const StatsBlock&) = delete;

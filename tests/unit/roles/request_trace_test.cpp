@@ -106,5 +106,13 @@ TEST(AzureLlmTrace, ReadsTimestampsWithZonesAndPlainSeconds) {
   EXPECT_FALSE(parse_timestamp_ns("2023-01-01 00:00:00 PST").has_value());
 }
 
+// Found by fuzz_trace (tests/fuzz/corpus/fuzz_trace/crash-timestamp-year-4046): nanoseconds since
+// 1970 overflowed 64 bits. Dates beyond about 290 years from 1970 are refused.
+TEST(AzureLlmTrace, RefusesATimestampWhoseNanosecondsOverflow) {
+  EXPECT_FALSE(parse_timestamp_ns("4046-11-16 18:15:46.6805900").has_value());
+  EXPECT_FALSE(parse_timestamp_ns("1000-01-01 00:00:00").has_value());
+  EXPECT_EQ(parse_timestamp_ns("2200-01-01 00:00:00"), std::int64_t{84'006} * 86'400 * kS);
+}
+
 }  // namespace
 }  // namespace pipescale::roles
