@@ -66,14 +66,15 @@ template <class Role, class Hooks>
 void follow_phases(Context& context, Role& role, Hooks& hooks) {
   const RunControl& control = *context.board.control;
   std::uint32_t seen_phase = static_cast<std::uint32_t>(RunPhase::kSetup);
+  TimerLead lead =
+      std::is_same_v<Role, roles::Worker> ? TimerLead(kMinTimerLeadNs, kMaxTimerLeadNs) : TimerLead::fixed(0);
   for (;;) {
     const std::uint32_t phase = control.phase.get();
     const std::int64_t now = context.clock.now_ns();
     // Phases only move forward; a role that starts late still takes each step in order.
     while (seen_phase < phase) hooks.on_phase(static_cast<RunPhase>(++seen_phase), now);
     if (hooks.done(now, control.shutdown.get() != 0)) return;
-    constexpr std::int64_t kLeadNs = std::is_same_v<Role, roles::Worker> ? kTimerLeadNs : 0;
-    run_agent(role, *context.transport, context.clock, context.options->wait, kLeadNs, [&] {
+    run_agent(role, *context.transport, context.clock, context.options->wait, lead, [&] {
       const std::int64_t t = context.clock.now_ns();
       context.header->heartbeat_ns.set(t);
       return control.phase.get() != seen_phase || hooks.attention(t) || control.shutdown.get() != 0;
