@@ -1,6 +1,7 @@
 #include "engine/runtime/timer_lead.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace pipescale::engine {
 
@@ -18,7 +19,7 @@ void TimerLead::record_lateness(std::int64_t late_ns) {
 
 // The smallest bucket upper edge with at least kLeadQuantile of the counted wakes at or below it.
 void TimerLead::estimate() {
-  const auto wanted = static_cast<std::uint64_t>(kLeadQuantile * static_cast<double>(counted_) + 0.5);
+  const auto wanted = static_cast<std::uint64_t>(std::llround(kLeadQuantile * static_cast<double>(counted_)));
   std::uint64_t below = 0;
   std::size_t bucket = 0;
   for (; bucket + 1 < kBuckets; ++bucket) {
