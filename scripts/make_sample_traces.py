@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the small synthetic sample traces of configs/traces/, one per trace format.
+"""Writes the small synthetic sample traces of configs/traces/, one per trace format, and the
+sample of measured batch times configs/profiles/model_samples.csv (stages[].latency_samples_path).
 
-    scripts/make_sample_traces.py [--out configs/traces]
+    scripts/make_sample_traces.py [--out configs/traces] [--profiles-out configs/profiles]
 
 Every file is synthetic (drawn here from a fixed seed, so a rerun writes the same bytes) and says
 so in its header comment; the layouts are those of roles/client/trace/README.md. None of the
@@ -75,20 +76,38 @@ def azure_llm_trace(rng, seconds=120, rate=10.0):
     return lines
 
 
+def latency_samples(rng, per_size=101):
+    """Batch times as if measured: lognormal draws around variable_latency.toml's profile."""
+    lines = [
+        "# SYNTHETIC sample, written by scripts/make_sample_traces.py (seed 13): not measured.",
+        "# Format of stages[].latency_samples_path: one row per batch, batch_size,latency_ms.",
+        "# %d batches of each size, lognormal with the median and p99 of configs/variable_latency.toml." % per_size,
+        "batch_size,latency_ms",
+    ]
+    for size, median, p99 in ((1, 10.0, 20.0), (4, 16.0, 30.0), (8, 24.0, 45.0)):
+        sigma = math.log(p99 / median) / 2.3263478740408408  # the p99 of a standard normal
+        for _ in range(per_size):
+            lines.append("%d,%.3f" % (size, median * math.exp(rng.gauss(0.0, sigma))))
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--out", default=os.path.join(here, "..", "configs", "traces"), help="folder to write into")
+    parser.add_argument("--profiles-out", default=os.path.join(here, "..", "configs", "profiles"),
+                        help="folder to write the latency samples into")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    os.makedirs(args.profiles_out, exist_ok=True)
     samples = {
-        "requests_sample.csv": requests_trace,
-        "azure_functions_sample.csv": azure_functions_trace,
-        "azure_llm_sample.csv": azure_llm_trace,
+        os.path.join(args.out, "requests_sample.csv"): requests_trace,
+        os.path.join(args.out, "azure_functions_sample.csv"): azure_functions_trace,
+        os.path.join(args.out, "azure_llm_sample.csv"): azure_llm_trace,
+        os.path.join(args.profiles_out, "model_samples.csv"): latency_samples,
     }
-    for name, make in samples.items():
+    for path, make in samples.items():
         rng = random.Random(13)
-        path = os.path.join(args.out, name)
         with open(path, "w") as out:
             out.write("\n".join(make(rng)) + "\n")
         print("wrote " + os.path.normpath(path))

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "base/clock/clock.hpp"
+#include "engine/runtime/timer_lead.hpp"
 #include "ipc/common/clock.hpp"
 #include "ipc/wait/wait_strategy.hpp"
 #include "roles/common/agent_step.hpp"
@@ -17,21 +18,23 @@ namespace pipescale::engine {
 
 // Keeping time (roles/worker/README.md, "Keeping time"): a process parked until a timer wakes
 // late, by the kernel's timer slack (50 us by default) and its wake-up latency (tens of
-// microseconds on a virtual machine). So the runner asks for 1 ns of slack and, given a lead,
-// parks until that long before the earliest timer and polls (steps, with a pause hint) for the
-// rest: a timer then fires within a step of its time, at the cost of at most the lead in
-// spinning per timer (2% of a core for a 10 ms batch), not the whole wait. Workers take
-// kTimerLeadNs, since their timers are the model's time; the other roles 0 (no spin), so that a
-// Client sending thousands of requests a second does not poll a core away on a small machine.
-inline constexpr std::int64_t kTimerLeadNs = 200'000;
+// microseconds on bare metal, up to a millisecond at p99 on a small virtual machine). So the runner
+// asks for 1 ns of slack and, given a lead, parks until that long before the earliest timer and
+// polls (steps, with a pause hint) for the rest: a timer then fires within a step of its time, at
+// the cost of the lead in spinning per timer, not the whole wait. Workers, whose timers are the
+// model's time, learn their lead from how late their own parks wake (TimerLead: the p99.5, between
+// kMinTimerLeadNs and kMaxTimerLeadNs); the other roles take 0 (no spin), so that a Client sending
+// thousands of requests a second does not poll a core away on a small machine.
+inline constexpr std::int64_t kMinTimerLeadNs = 200'000;
+inline constexpr std::int64_t kMaxTimerLeadNs = 2'000'000;
 inline constexpr unsigned long kTimerSlackNs = 1;
 
 // Runs steps until stop() (checked every step and before every park). A parked process wakes on
-// any arrival, timer_lead_ns before the agent's or the transport's next timer, and at least every
-// wait.max_park_ns to re-check stop().
+// any arrival, lead.lead_ns() before the agent's or the transport's next timer, and at least every
+// wait.max_park_ns to re-check stop(); each park that ran to its timer-driven end teaches `lead`.
 template <class Agent, class Stop>
 void run_agent(Agent& agent, services::Transport& transport, const Clock& clock, const ipc::WaitOptions& wait,
-               std::int64_t timer_lead_ns, Stop&& stop) {
+               TimerLead& lead, Stop&& stop) {
   // Per thread; a failure leaves the default slack, which only makes timers later.
   (void)prctl(PR_SET_TIMERSLACK, kTimerSlackNs, 0UL, 0UL, 0UL);
   ipc::IdleStrategy idle(wait, ipc::Doorbell(transport.doorbell()));
@@ -41,11 +44,14 @@ void run_agent(Agent& agent, services::Transport& transport, const Clock& clock,
       continue;
     }
     const std::int64_t timer = roles::earliest_timer(agent.next_timer_ns(), transport.next_timer_ns());
-    if (timer != 0 && timer - clock.now_ns() <= timer_lead_ns) {
+    const std::int64_t now = clock.now_ns();
+    if (timer != 0 && timer - now <= lead.lead_ns()) {
       ipc::cpu_relax();  // due within the lead: poll until it is
       continue;
     }
-    idle.idle([&] { return transport.has_work() || stop(); }, timer == 0 ? 0 : timer - timer_lead_ns);
+    const std::int64_t wake_ns = timer == 0 ? 0 : timer - lead.lead_ns();
+    idle.idle([&] { return transport.has_work() || stop(); }, wake_ns);
+    if (wake_ns != 0) lead.record_park(now, wake_ns, clock.now_ns());
   }
 }
 

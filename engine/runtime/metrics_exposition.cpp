@@ -163,6 +163,9 @@ void stage_gauges(Exposition& out, const Board& board, const PipelineConfig& con
             [&](std::size_t s) { return f[s]->target_workers.get(); });
   per_stage(out, config, "pipescale_stage_batch_size", "gauge", "The batch size the Scheduler set for the stage.",
             [&](std::size_t s) { return f[s]->batch_size.get(); });
+  per_stage(out, config, "pipescale_stage_hop_cost_seconds", "gauge",
+            "The median cost of one hop into the stage's Frontend, as it measures it for its drop rule.",
+            [&](std::size_t s) { return number(static_cast<double>(f[s]->hop_cost_ns.get()) / 1e9); });
 }
 
 void run_state(Exposition& out, const Board& board) {

@@ -86,6 +86,8 @@ template <class Role, class Hooks>
 void follow_phases(Context& context, Role& role, Hooks& hooks) {
   const RunControl& control = *context.board.control;
   std::uint32_t seen_phase = static_cast<std::uint32_t>(RunPhase::kSetup);
+  TimerLead lead =
+      std::is_same_v<Role, roles::Worker> ? TimerLead(kMinTimerLeadNs, kMaxTimerLeadNs) : TimerLead::fixed(0);
   for (;;) {
     // A word past the last phase is corruption, never believed: it stops this role as kStop would.
     const std::uint32_t phase = std::min(control.phase.get(), kLastRunPhase);
@@ -93,8 +95,7 @@ void follow_phases(Context& context, Role& role, Hooks& hooks) {
     // Phases only move forward; a role that starts late still takes each step in order.
     while (seen_phase < phase) hooks.on_phase(static_cast<RunPhase>(++seen_phase), now);
     if (hooks.done(now, control.shutdown.get() != 0)) return;
-    constexpr std::int64_t kLeadNs = std::is_same_v<Role, roles::Worker> ? kTimerLeadNs : 0;
-    run_agent(role, *context.transport, context.clock, context.options->wait, kLeadNs, [&] {
+    run_agent(role, *context.transport, context.clock, context.options->wait, lead, [&] {
       const std::int64_t t = context.clock.now_ns();
       context.header->heartbeat_ns.set(t);
       if (t >= context.next_loss_check_ns) {

@@ -158,6 +158,7 @@ struct FrontendStats {
   Gauge draining_workers;
   Gauge target_workers;
   Gauge batch_size;
+  Gauge hop_cost_ns;                   // the arriving hop's measured median cost (the drop rule's overhead per hop)
   SharedValue<double> input_rate_rps;  // over the last report window
   SharedValue<std::uint32_t> row_capacity;
   SharedValue<std::uint32_t> rows_published;

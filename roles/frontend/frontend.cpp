@@ -158,6 +158,7 @@ void Frontend::on_send_request(const schema::Request& request,
   hop_cost_.add(now - (settings_.stage == 0
                            ? record.actual_send_ns
                            : record.visit(static_cast<std::uint16_t>(settings_.stage - 1)).timestamps().finished_ns()));
+  stats_->hop_cost_ns.set(hop_cost_.median_ns());
   // Where it would stand at the tail, and so what a request arriving now faces from here on.
   collect_free_times(now);
   const std::int64_t finish = estimated_finish(queue_count_, queue_count_ + 1, now);

@@ -70,6 +70,14 @@ TEST_F(ConfigLatencyTest, ReadsAThreeColumnProfileCsvAsMedianAndP99) {
   expect_round_trip(*config);
 }
 
+// configs/profiles/model_samples.csv, the shipped example: 101 batches of each size, so each
+// median is the 51st time of its size (recomputed from the file with Python's statistics.median).
+TEST_F(ConfigLatencyTest, LoadsTheShippedSamplesFileWithTheMedianOfEachSizeAsItsProfile) {
+  auto config = load("latency_samples_path = \"" PIPESCALE_SOURCE_DIR "/configs/profiles/model_samples.csv\"");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->stages[0].profile, (std::vector<ProfilePoint>{{1, 10.885}, {4, 16.425}, {8, 24.319}}));
+}
+
 TEST_F(ConfigLatencyTest, RefusesAP99BelowItsMedianInlineAndInACsvNamingTheColumn) {
   EXPECT_THAT(errors("profile = [{ batch_size = 1, latency_ms = 10, p99_ms = 5 }]"),
               HasSubstr("stages.m.profile.1.p99_ms in"));

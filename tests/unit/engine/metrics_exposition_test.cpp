@@ -76,6 +76,7 @@ TEST_F(MetricsExpositionTest, ShowsEachStagesFlowAndGauges) {
   detect.active_workers.set(2);
   detect.warming_workers.set(1);
   detect.batch_size.set(4);
+  detect.hop_cost_ns.set(250'000);
   board().workers[0][0]->requests.set(5);
   board().workers[0][1]->requests.set(4);
   board().workers[0][1]->busy_ns.set(1500 * kMs);
@@ -89,6 +90,8 @@ TEST_F(MetricsExpositionTest, ShowsEachStagesFlowAndGauges) {
   EXPECT_THAT(exposition, HasSubstr("\npipescale_stage_active_workers{stage=\"detect\"} 2\n"));
   EXPECT_THAT(exposition, HasSubstr("\npipescale_stage_warming_workers{stage=\"detect\"} 1\n"));
   EXPECT_THAT(exposition, HasSubstr("\npipescale_stage_batch_size{stage=\"detect\"} 4\n"));
+  EXPECT_THAT(exposition, HasSubstr("\npipescale_stage_hop_cost_seconds{stage=\"detect\"} 0.00025\n"));
+  EXPECT_THAT(exposition, HasSubstr("\npipescale_stage_hop_cost_seconds{stage=\"classify\"} 0\n"));
   EXPECT_THAT(exposition, HasSubstr("\npipescale_stage_queue_length{stage=\"classify\"} 0\n"));
 }
 
