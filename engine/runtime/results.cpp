@@ -285,11 +285,10 @@ std::string summary_table(const RunRecord& record, const Summary& summary) {
       << fixed(config.run.slo_ms, 1) << " ms" << (record.interrupted ? ", INTERRUPTED" : "") << '\n';
   out << "  sent " << summary.sent << "  completed " << summary.completed << "  within SLO "
       << summary.completed_within_slo << "  dropped " << summary.dropped << "  failed " << summary.failed << '\n';
-  out << recovery_lines(record, summary) << "  SLO attainment "
-      << (summary.sent == 0 ? std::string("n/a") : derived_text(record, fixed(summary.slo_attainment * 100.0, 2) + " %")) << "   latency ms p50 "
-      << fixed(ms(summary.latency.p50_ns), 2) << "  p90 " << fixed(ms(summary.latency.p90_ns), 2) << "  p99 "
-      << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 " << fixed(ms(summary.latency.p999_ns), 2) << "  max "
-      << fixed(ms(summary.latency.max_ns), 2) << '\n';
+  out << recovery_lines(record, summary) << "  SLO attainment " << attainment_text(record, summary)
+      << "   latency ms p50 " << fixed(ms(summary.latency.p50_ns), 2) << "  p90 "
+      << fixed(ms(summary.latency.p90_ns), 2) << "  p99 " << fixed(ms(summary.latency.p99_ns), 2) << "  p99.9 "
+      << fixed(ms(summary.latency.p999_ns), 2) << "  max " << fixed(ms(summary.latency.max_ns), 2) << '\n';
   out << "  hop overhead us p50 " << fixed(us(summary.hop.p50_ns), 1) << "  p99 " << fixed(us(summary.hop.p99_ns), 1)
       << "  (" << summary.hop.count << " hops)\n";
   out << rates_line(record, summary);

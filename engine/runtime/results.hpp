@@ -57,8 +57,8 @@ struct RunRecord {
   const Board* board = nullptr;
   std::vector<int> pids;  // topology order; 0 for a process that never started
   bool interrupted = false;
-  std::vector<std::string> failures;                   // one line per role that failed or died
-  std::vector<FaultRecord> faults;                     // one per config.faults entry (faults.hpp)
+  std::vector<std::string> failures;      // one line per role that failed or died
+  std::vector<FaultRecord> faults;        // one per config.faults entry (faults.hpp)
   std::vector<Replacement> replacements;  // each lost role's successor
   // Why the outcome counts cannot be believed (the Client died: what it held is `lost`); empty
   // when they can. Every figure derived from them is then null in summary.json, n/a on screen.

@@ -30,7 +30,7 @@ struct RoleHeader {
   // Written by the launcher's fault injector (faults.hpp), read by a Worker once per batch: its
   // model time's factor in thousandths; 0 or 1000 while no slow fault is in force.
   SharedValue<std::uint32_t> model_time_factor_milli;
-  Counter data_loss;   // connections this process closed on a corrupt ring (DATA_LOSS)
+  Counter data_loss;  // connections this process closed on a corrupt ring (DATA_LOSS)
 };
 
 // The run's control word, written by the launcher, read by every role.

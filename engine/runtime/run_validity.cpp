@@ -40,6 +40,13 @@ std::string derived_text(const RunRecord& record, const std::string& text) {
   return valid(record) ? text : "n/a (invalid: " + reasons(record) + ")";
 }
 
+std::string attainment_text(const RunRecord& record, const Summary& summary) {
+  if (summary.sent == 0) return "n/a";  // nothing sent: no attainment to speak of
+  char percent[32];
+  std::snprintf(percent, sizeof percent, "%.2f %%", summary.slo_attainment * 100.0);
+  return derived_text(record, percent);
+}
+
 std::uint64_t lost_count(const RunRecord& record, const Summary& summary) {
   const std::uint64_t returned = summary.completed + summary.dropped + summary.failed;
   return !valid(record) && summary.sent > returned ? summary.sent - returned : 0;

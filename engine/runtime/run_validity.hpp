@@ -18,6 +18,8 @@ void recovery_json(JsonWriter& json, const RunRecord& record, const Summary& sum
 void derived_json(JsonWriter& json, const RunRecord& record, const char* key, double value, int decimals);
 // "12.34 %" or "n/a (invalid: the Client died)".
 std::string derived_text(const RunRecord& record, const std::string& text);
+// The table's attainment: "97.05 %", "n/a" when nothing was sent, or derived_text's "n/a (invalid: ...)".
+std::string attainment_text(const RunRecord& record, const Summary& summary);
 // What the Client sent and never counted, once it died: sent - completed - dropped - failed.
 std::uint64_t lost_count(const RunRecord& record, const Summary& summary);
 // "  goodput ... requests/s within the SLO, throughput ... completed/s", or n/a for each.
