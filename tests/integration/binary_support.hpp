@@ -127,4 +127,15 @@ class Pipescale {
   bool signaled_ = false;
 };
 
+// Waits (at most 30 s) for a live run's first progress line: every role is up and the Client is
+// sending.
+inline bool wait_for_progress(const Pipescale& pipescale) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (pipescale.out().find("offered") == std::string::npos) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 }  // namespace pipescale::test

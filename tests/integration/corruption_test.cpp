@@ -84,19 +84,14 @@ bool scribble(const std::string& segment, std::uint64_t offset, std::mt19937_64&
 class CorruptionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "pipescale-corrupt-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_TRUE(scratch_.ok());
+    dir_ = scratch_.path();
     write_text(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
     write_text(dir_ / "steady.csv", "time_s,rate_rps\n0,150\n");
     write_text(dir_ / "small.toml",
                "[run]\nduration_s = 3\nseed = 5\nslo_ms = 200\n[client]\ntrace_path = \"steady.csv\"\n"
                "[scheduler]\ninterval_ms = 200\n[[stages]]\nname = \"only\"\nprofile_path = \"fast.csv\"\n"
                "workers_min = 1\nworkers_max = 2\n");
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!HasFailure()) fs::remove_all(dir_, ignored);
   }
 
   // Runs the small pipeline, and once it sends, overwrites 4 KiB at each of `pages` (page numbers
@@ -107,11 +102,7 @@ class CorruptionTest : public ::testing::Test {
     Pipescale run(dir_, {"run", (dir_ / "small.toml").string(), "--out", out.string()});
     const auto segment = segment_of(run.pid());
     ASSERT_TRUE(segment.has_value()) << run.err();
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (run.out().find("offered") == std::string::npos && std::chrono::steady_clock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_NE(run.out().find("offered"), std::string::npos) << run.err();
+    ASSERT_TRUE(pipescale::test::wait_for_progress(run)) << run.err();
     Span span{0, kPage * 2};
     if (!region.empty()) {
       const auto found = find_region(*segment, region);
@@ -146,6 +137,7 @@ class CorruptionTest : public ::testing::Test {
     EXPECT_EQ(segments_in_dev_shm().count(*segment), 0U) << "left " << *segment;
   }
 
+  pipescale::test::ScratchDir scratch_{"pipescale-corrupt"};  // removed unless the test failed
   fs::path dir_;
 };
 

@@ -28,17 +28,12 @@ namespace fs = std::filesystem;
 class FaultsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "pipescale-faults-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_TRUE(scratch_.ok());
+    dir_ = scratch_.path();
     out_ = dir_ / "run";
     write_text(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
     write_text(dir_ / "slow.csv", "batch_size,latency_ms\n1,20\n4,30\n8,40\n");
     write_text(dir_ / "steady.csv", "time_s,rate_rps\n0,150\n");
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!HasFailure()) fs::remove_all(dir_, ignored);
   }
 
   // Two stages, two Workers each (one active at this load), warm-up 100 ms. A liveness timeout of
@@ -56,11 +51,7 @@ class FaultsTest : public ::testing::Test {
     write_text(dir_ / "faults.toml", text);
     run_ = std::make_unique<Pipescale>(
         dir_, std::vector<std::string>{"run", (dir_ / "faults.toml").string(), "--out", out_.string()});
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (run_->out().find("offered") == std::string::npos && std::chrono::steady_clock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_NE(run_->out().find("offered"), std::string::npos) << run_->err();
+    ASSERT_TRUE(pipescale::test::wait_for_progress(*run_)) << run_->err();
   }
 
   [[nodiscard]] pid_t pid_of(const std::string& process) const {
@@ -114,6 +105,7 @@ class FaultsTest : public ::testing::Test {
     expect_accounted(summary);
   }
 
+  pipescale::test::ScratchDir scratch_{"pipescale-faults"};  // removed unless the test failed
   fs::path dir_;
   fs::path out_;
   std::unique_ptr<Pipescale> run_;

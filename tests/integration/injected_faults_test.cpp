@@ -26,16 +26,11 @@ constexpr double kLateS = 1.0;
 class InjectedFaultsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "pipescale-faults-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_TRUE(scratch_.ok());
+    dir_ = scratch_.path();
     write_text(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
     write_text(dir_ / "slow.csv", "batch_size,latency_ms\n1,20\n4,30\n8,40\n");
     write_text(dir_ / "steady.csv", "time_s,rate_rps\n0,150\n");
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!HasFailure()) fs::remove_all(dir_, ignored);
   }
 
   // Two stages at a steady 150 requests/s for 4 s, then `faults`.
@@ -70,6 +65,7 @@ class InjectedFaultsTest : public ::testing::Test {
     return column;
   }
 
+  pipescale::test::ScratchDir scratch_{"pipescale-faults"};  // removed unless the test failed
   fs::path dir_;
   std::string last_err_;
 };

@@ -22,6 +22,7 @@ using pipescale::test::between;
 using pipescale::test::count;
 using pipescale::test::Pipescale;
 using pipescale::test::read_text;
+using pipescale::test::wait_for_progress;
 using pipescale::test::write_text;
 namespace fs = std::filesystem;
 
@@ -40,29 +41,15 @@ std::vector<std::string> leftovers_of(pid_t pid) {
   return found;
 }
 
-bool wait_for_progress(const Pipescale& pipescale) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (pipescale.out().find("offered") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
-
 bool gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
 
 class IsolationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "pipescale-faults-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_TRUE(scratch_.ok());
+    dir_ = scratch_.path();
     write_text(dir_ / "fast.csv", "batch_size,latency_ms\n1,2\n8,4\n16,6\n");
     write_text(dir_ / "slow.csv", "batch_size,latency_ms\n1,20\n4,30\n8,40\n");
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!HasFailure()) fs::remove_all(dir_, ignored);
   }
 
   // A two-stage pipeline at a steady `rate` requests/s for `duration_s`.
@@ -81,6 +68,7 @@ class IsolationTest : public ::testing::Test {
     return std::make_unique<Pipescale>(dir_, args);
   }
 
+  pipescale::test::ScratchDir scratch_{"pipescale-faults"};  // removed unless the test failed
   fs::path dir_;
 };
 

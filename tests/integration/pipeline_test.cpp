@@ -31,18 +31,9 @@ using pipescale::test::json_number;
 using pipescale::test::Pipescale;
 using pipescale::test::read_text;
 using pipescale::test::segments_in_dev_shm;
+using pipescale::test::wait_for_progress;
 using pipescale::test::write_text;
 namespace fs = std::filesystem;
-
-// Waits for the run's first progress line: every role is up and the Client is sending.
-bool wait_for_progress(const Pipescale& pipescale) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (pipescale.out().find("offered") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
 
 class PipelineTest : public ::testing::Test {
  protected:
